@@ -1,0 +1,1 @@
+/* removed once the runtime lands */ typedef int async__placeholder;
