@@ -136,6 +136,10 @@ ASYNC__UNTRANSLATED int async__wait_for_marker(int item, double seconds);
 #define async_wait_for(item, seconds) \
     async__wait_for_marker(((void)(item), 0), (seconds))
 
+/* ASYNC_BLOCKING(call): marks a blocking call inside an async function as
+ * intended, which silences asyncc's blocking-call warning for that call. */
+#define ASYNC_BLOCKING(call) (call)
+
 #ifndef ASYNC_NO_KEYWORDS
 #  define async async_function
 #  define await(e) async_await(e)
