@@ -1,0 +1,3 @@
+module asyncc/bench/go
+
+go 1.19
