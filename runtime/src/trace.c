@@ -288,6 +288,25 @@ static void give_up(const char *what)
     atomic_flag_clear(&busy);
 }
 
+/* Opens the file of the last run to go on after its events, where it still
+ * ends as that run left it; NULL otherwise (it was removed or rewritten
+ * meanwhile), and the caller starts a new file. */
+static FILE *reopen(const char *path)
+{
+    FILE *f = fopen(path, "r+");
+    char end[sizeof trailer];
+    if (!f)
+        return NULL;
+    if (fseek(f, tr.reopen_at, SEEK_SET) != 0 ||
+        fread(end, 1, sizeof end, f) != sizeof trailer - 1 ||
+        memcmp(end, trailer, sizeof trailer - 1) != 0 ||
+        fseek(f, tr.reopen_at, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
 void async__trace_open(void)
 {
     const char *path = getenv("ASYNC_TRACE");
@@ -299,19 +318,20 @@ void async__trace_open(void)
     if (!again) {
         free(tr.path);
         tr.path = strdup(path);
-        tr.reopen_at = -1;
-        tr.run = 0;
-        tr.next_id = 0;
         if (!tr.path) {
             atomic_flag_clear(&busy);
             return;
         }
-        clock_gettime(CLOCK_MONOTONIC, &tr.origin);
     }
-    tr.f = fopen(path, again ? "r+" : "w");
-    if (tr.f && again && fseek(tr.f, tr.reopen_at, SEEK_SET) != 0) {
-        fclose(tr.f);
-        tr.f = NULL;
+    tr.f = again ? reopen(path) : NULL;
+    if (!tr.f) {
+        /* A new file, with its own time 0. */
+        again = false;
+        tr.reopen_at = -1;
+        tr.run = 0;
+        tr.next_id = 0;
+        clock_gettime(CLOCK_MONOTONIC, &tr.origin);
+        tr.f = fopen(path, "w");
     }
     if (!tr.f) {
         warn("cannot write", strerror(errno));
