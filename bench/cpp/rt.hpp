@@ -12,7 +12,7 @@
 //
 // Frames come from promise operator new/delete, which keep one free list
 // per 16-byte size class, carved from 64 KiB slabs that are never returned
-// (the stronger of the two variants DESIGN.md mentions).
+// (the stronger of the two variants DESIGN.md mentions), freed at exit.
 #pragma once
 
 #include <coroutine>
@@ -37,6 +37,12 @@ struct pool {
     struct node { node *next; };
     node *free_[classes] = {};
     char *cur = nullptr, *end = nullptr;
+    std::vector<void *> slabs;
+
+    ~pool() {
+        for (void *s : slabs)
+            std::free(s);
+    }
 
     void *alloc(std::size_t n) {
         std::size_t c = (n + grain - 1) / grain;
@@ -51,6 +57,7 @@ struct pool {
             cur = static_cast<char *>(std::malloc(slab));
             if (!cur)
                 throw std::bad_alloc();
+            slabs.push_back(cur);
             end = cur + slab;
         }
         void *p = cur;
