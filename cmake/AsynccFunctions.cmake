@@ -28,17 +28,17 @@
 # sources belong in target_sources() as usual.
 include_guard(GLOBAL)
 
+if(CMAKE_VERSION VERSION_LESS 3.20)
+  message(FATAL_ERROR "asyncc's CMake functions need CMake 3.20 or newer (DEPFILE "
+          "for the Makefile generators); this is ${CMAKE_VERSION}.")
+endif()
+
 # Functions record the policies in force where they are defined, so these
 # hold whatever the calling project's cmake_minimum_required() says.
 # CMP0116 (3.20) makes the Ninja generators read our depfile the way the
 # Makefile generators do.
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20...3.28)
-
-if(CMAKE_VERSION VERSION_LESS 3.20)
-  message(FATAL_ERROR "asyncc's CMake functions need CMake 3.20 or newer (DEPFILE "
-          "for the Makefile generators); this is ${CMAKE_VERSION}.")
-endif()
 
 # A regular expression that matches the compiler's own include directories
 # (/usr/include and the like).  CMake leaves these out of a compile line; we

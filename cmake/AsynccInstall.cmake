@@ -113,10 +113,23 @@ install(FILES
     "${CMAKE_CURRENT_LIST_DIR}/AsynccFunctions.cmake"
   DESTINATION "${ASYNCC_INSTALL_CMAKEDIR}")
 
-# asyncc.pc, with the prefix found from the file's own directory.
-file(RELATIVE_PATH ASYNCC_PC_PREFIX_FROM_PCDIR
-     "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
-string(REGEX REPLACE "/$" "" ASYNCC_PC_PREFIX_FROM_PCDIR "${ASYNCC_PC_PREFIX_FROM_PCDIR}")
+# asyncc.pc, with the prefix found from the file's own directory.  (Where
+# a directory was given as an absolute path, the tree is not relocatable and
+# the .pc file says so plainly.)
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(ASYNCC_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _asyncc_up "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+  string(REGEX REPLACE "/$" "" _asyncc_up "${_asyncc_up}")
+  set(ASYNCC_PC_PREFIX "\${pcfiledir}/${_asyncc_up}")
+endif()
+foreach(_dir BINDIR LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${_dir}}")
+    set(ASYNCC_PC_${_dir} "${CMAKE_INSTALL_${_dir}}")
+  else()
+    set(ASYNCC_PC_${_dir} "\${prefix}/${CMAKE_INSTALL_${_dir}}")
+  endif()
+endforeach()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/asyncc.pc.in"
                "${PROJECT_BINARY_DIR}/cmake/asyncc.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/cmake/asyncc.pc"
