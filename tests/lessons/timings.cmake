@@ -1,0 +1,26 @@
+# Lesson 5's real timings, with generous bounds: the blocking cook takes at
+# least 0.8 s (0.5 + 0.3: nothing overlaps), the awaiting cook less than
+# 0.65 s (0.5, the longer order, plus room for a loaded machine).
+#   cmake -DLESSON=exe -P timings.cmake
+execute_process(COMMAND "${LESSON}" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${LESSON} exited with ${rc}")
+endif()
+if(NOT out MATCHES "sequential: both served after ([0-9]+)\\.([0-9][0-9]) s")
+  message(FATAL_ERROR "no sequential time in:\n${out}")
+endif()
+math(EXPR seq "${CMAKE_MATCH_1} * 100 + 1${CMAKE_MATCH_2} - 100")
+if(NOT out MATCHES "concurrent: both served after ([0-9]+)\\.([0-9][0-9]) s")
+  message(FATAL_ERROR "no concurrent time in:\n${out}")
+endif()
+math(EXPR con "${CMAKE_MATCH_1} * 100 + 1${CMAKE_MATCH_2} - 100")
+message(STATUS "sequential ${seq}/100 s, concurrent ${con}/100 s")
+if(seq LESS 80)
+  message(FATAL_ERROR "sequential took ${seq}/100 s, less than 0.80 s")
+endif()
+if(NOT con LESS 65)
+  message(FATAL_ERROR "concurrent took ${con}/100 s, not under 0.65 s")
+endif()
+if(con LESS 50)
+  message(FATAL_ERROR "concurrent took ${con}/100 s, less than the pizza's 0.50 s")
+endif()
