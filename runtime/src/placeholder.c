@@ -1,1 +1,0 @@
-/* removed once the runtime lands */ typedef int async__placeholder;

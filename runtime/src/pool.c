@@ -1,0 +1,112 @@
+/*
+ * pool.c - size-class pools carved from slabs.
+ *
+ * A loop has two pools: one for the frames of inline awaits and one for
+ * task blocks (task header and root frame).  A block's size class is its
+ * size rounded up to 8 bytes; each class keeps a free list, linked through
+ * the block's second word, and the unused rest of its newest slab, from
+ * which it bumps.  Blocks carry no header: the frame header's `size`, or
+ * the root frame's, says which class a block goes back to.  Slabs start at
+ * 4 KiB per class and double up to 1 MiB; they are only given back when the
+ * loop closes, and the free lists reuse them meanwhile, so memory follows
+ * the peak of live tasks and frames.
+ *
+ * Alignment: slab data is 16-aligned, so a block of a size that is a
+ * multiple of 16 (all a struct with 16-byte alignment can have) is 16-aligned
+ * too; other sizes get 8.
+ *
+ * The task pool keeps word 0 of every free block at 0 (a live task has
+ * T_LIVE there), which lets the loop find every task it owns by walking the
+ * slabs, at shutdown and in async_print_tasks, without a list through all
+ * tasks.  Under AddressSanitizer, free blocks are poisoned (all of a frame
+ * block, all but word 0 of a task block).
+ */
+#include "internal.h"
+
+#include <string.h>
+
+struct async__slab {
+    struct async__slab *next;
+    size_t bytes;           /* of data, which follows */
+};
+
+#define SLAB_FIRST ((size_t)4096)
+#define SLAB_MAX   ((size_t)1 << 20)
+
+static char *slab_data(struct async__slab *s)
+{
+    return (char *)(s + 1);
+}
+
+void async__pool_init(async__pool *p, bool tasks)
+{
+    memset(p, 0, sizeof *p);
+    p->tasks = tasks;
+}
+
+void async__pool_destroy(async__pool *p)
+{
+    for (size_t i = 0; i < ASYNC__POOL_NCLASS; i++) {
+        struct async__slab *s = p->cls[i].slabs;
+        while (s) {
+            struct async__slab *next = s->next;
+            ASYNC__UNPOISON(slab_data(s), s->bytes);
+            async__free(s);
+            s = next;
+        }
+    }
+    memset(p->cls, 0, sizeof p->cls);
+}
+
+/* The slow path of async__pool_get: the free list is empty, or a test armed
+ * an allocation failure and every block counts. */
+void *async__pool_grow(async__pool *p, size_t size)
+{
+    if (async__alloc_fail_at != 0 && async__alloc_should_fail())
+        return NULL;
+    async__pool_class *c = &p->cls[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+    size_t bs = async__pool_round(size);
+    void *b = c->free;
+    if (b) {
+        ASYNC__UNPOISON(b, bs);
+        c->free = ((void **)b)[1];
+        p->live++;
+        return b;
+    }
+    if (c->bump == NULL || (size_t)(c->end - c->bump) < bs) {
+        size_t bytes = c->nslabs >= 8 ? SLAB_MAX : SLAB_FIRST << c->nslabs;
+        struct async__slab *s = async__alloc(sizeof *s + bytes);
+        if (!s)
+            return NULL;
+        s->next = c->slabs;
+        s->bytes = bytes;
+        c->slabs = s;
+        c->nslabs++;
+        c->bump = slab_data(s);
+        c->end = c->bump + bytes;
+        ASYNC__POISON(c->bump, bytes);
+    }
+    b = c->bump;
+    c->bump += bs;
+    ASYNC__UNPOISON(b, bs);
+    p->live++;
+    return b;
+}
+
+void async__pool_walk(async__pool *p, void (*fn)(async_task *t, void *arg), void *arg)
+{
+    for (size_t i = 1; i < ASYNC__POOL_NCLASS; i++) {
+        async__pool_class *c = &p->cls[i];
+        size_t bs = i * ASYNC__POOL_GRAIN;
+        for (struct async__slab *s = c->slabs; s; s = s->next) {
+            char *b = slab_data(s);
+            char *end = s == c->slabs ? c->bump : b + s->bytes / bs * bs;
+            for (; b < end; b += bs) {
+                /* The walker may be handed a block that fn frees: read
+                 * nothing of it after the call. */
+                if (*(uint32_t *)b & T_LIVE)
+                    fn((async_task *)b, arg);
+            }
+        }
+    }
+}

@@ -1,0 +1,446 @@
+/*
+ * task.c - tasks: creation, the resume of a task, unwinding, cancellation,
+ * handles, and awaiting a task.
+ *
+ * A task is resumed by calling the resume function of its innermost frame.
+ * A frame that returns ASYNC__DONE is freed and its caller resumed at the
+ * state it saved, until one returns ASYNC__SUSPENDED (the task waits) or the
+ * root frame returns (the task is done).  Only the runtime's own awaitables
+ * ever suspend, so the innermost frame of a waiting task is always one of
+ * them, and its async__rtinfo says how to cancel what it waits on.
+ *
+ * Cancellation is a flag that lands when the loop next runs the task:
+ * instead of resuming it, the loop unwinds it, innermost frame first, each
+ * frame resumed once at ASYNC__UNWIND to run its defers.  Running out of
+ * memory at an await does the same with another status.
+ */
+#include "internal.h"
+#include "trace.h"
+
+#include <stdlib.h>
+
+void async__die(const char *func, const char *reason)
+{
+    fprintf(stderr, "asyncc: %s: %s\n", func, reason);
+    fflush(stderr);
+    abort();
+}
+
+/* ------------------------------------------------------------------------
+ * Frames and task blocks.
+ * ---------------------------------------------------------------------- */
+static async_task *task_block_new(async__loop *loop, size_t size, unsigned mode)
+{
+    size_t total = sizeof(async_task) + size;
+    uint32_t flags = T_LIVE;
+    async_task *t;
+    if (mode == ASYNC__TASK && total <= ASYNC__POOL_MAX) {
+        if (!loop)
+            return NULL;
+        t = async__pool_get(&loop->tasks, total);
+        if (!t)
+            return NULL;
+    } else {
+        if (mode == ASYNC__TASK && !loop)
+            return NULL;
+        async__large *h = async__alloc(sizeof *h + total);
+        if (!h)
+            return NULL;
+        h->prev = h->next = h;
+        if (mode == ASYNC__MAIN) {
+            flags |= T_MAIN;
+        } else {
+            h->next = loop->large.next;
+            h->prev = &loop->large;
+            h->next->prev = h;
+            loop->large.next = h;
+        }
+        flags |= T_LARGE;
+        t = (async_task *)(h + 1);
+    }
+    if (loop && mode == ASYNC__TASK)
+        loop->ntasks++;
+    t->flags = flags;
+    t->seq = 0;
+    t->frame = ASYNC__ROOT(t);
+    t->u.next = NULL;
+    t->waiters = NULL;
+    return t;
+}
+
+void async__task_free(async__loop *loop, async_task *t)
+{
+    if (t->flags & T_LARGE) {
+        async__large *h = (async__large *)t - 1;
+        h->prev->next = h->next;
+        h->next->prev = h->prev;
+        t->flags = 0;
+        async__free(h);
+    } else {
+        async__pool_put(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
+    }
+    loop->ntasks--;
+}
+
+async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
+{
+    async__loop *loop = async__cur;
+    async_frame *f;
+    if (async__likely(mode == ASYNC__AWAIT)) {
+        if (async__unlikely(!loop))
+            return NULL;
+        if (async__likely(size <= ASYNC__POOL_MAX)) {
+            f = async__pool_get(&loop->frames, size);
+        } else {
+            f = async__alloc(size);
+            if (f)
+                loop->nlarge_frames++;
+        }
+        if (async__unlikely(!f))
+            return NULL;
+    } else {
+        async_task *t = task_block_new(loop, size, mode);
+        if (!t)
+            return NULL;
+        f = ASYNC__ROOT(t);
+    }
+    f->fn = fn;
+    f->caller = NULL;
+    f->state = 0;
+    f->size = (uint32_t)size;
+    return f;
+}
+
+void async__frame_free(async__loop *loop, async_frame *f)
+{
+    if (async__likely(f->size <= ASYNC__POOL_MAX)) {
+        async__pool_put(&loop->frames, f, f->size);
+    } else {
+        loop->nlarge_frames--;
+        async__free(f);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Waiters: the frames waiting for a task, in the order they began to wait.
+ * A linked waiter has a non-NULL next.
+ * ---------------------------------------------------------------------- */
+void async__waiter_add(async_task *t, async__waiter *w, async_frame *owner)
+{
+    async__waiter *last = t->waiters;
+    w->owner = owner;
+    if (last) {
+        w->next = last->next;
+        last->next = w;
+    } else {
+        w->next = w;
+    }
+    t->waiters = w;
+}
+
+void async__waiter_remove(async_task *t, async__waiter *w)
+{
+    if (!w->next)
+        return;
+    async__waiter *p = t->waiters;
+    while (p->next != w)
+        p = p->next;
+    if (p == w) {
+        t->waiters = NULL;
+    } else {
+        p->next = w->next;
+        if (t->waiters == w)
+            t->waiters = p;
+    }
+    w->next = NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Spawning, finishing, running.
+ * ---------------------------------------------------------------------- */
+async_task *async__spawn(async_frame *root)
+{
+    if (!root)
+        return NULL;
+    async__loop *loop = async__cur;
+    async_task *t = ASYNC__TASK_OF_ROOT(root);
+    t->seq = loop->task_seq++;
+    loop->unfinished++;
+    if (loop->closing)
+        t->flags |= T_CANCEL;   /* created while shutting down: never runs */
+    if (async__trace_on)
+        async__trace_task_new(t, root->fn->name);
+    async__ready_push(loop, t);
+    return t;
+}
+
+/* Marks t done with `status` (0, T_UNWOUND or T_FAILED) and wakes its
+ * waiters in order.  True when the caller must free it (no handle). */
+static bool finish(async__loop *loop, async_task *t, uint32_t status)
+{
+    t->flags = (t->flags & ~(uint32_t)(T_CANCEL | T_NOMEM)) | T_DONE | status;
+    t->frame = NULL;
+    loop->unfinished--;
+    async__waiter *last = t->waiters;
+    if (last) {
+        t->waiters = NULL;
+        async__waiter *w = last->next;
+        last->next = NULL;
+        while (w) {
+            async__waiter *next = w->next;
+            w->next = NULL;
+            ASYNC__RT(w->owner)->wake(w);
+            w = next;
+        }
+    }
+    return (t->flags & T_RELEASED) != 0;
+}
+
+static uint32_t unwind(async__loop *loop, async_task *t)
+{
+    uint32_t status = (t->flags & T_NOMEM) ? T_FAILED : T_UNWOUND;
+    async_frame *root = ASYNC__ROOT(t);
+    async_frame *f = t->frame;
+    async__timer_disarm(loop, t);
+    for (;;) {
+        t->frame = f;
+        f->state = ASYNC__UNWIND;
+        f->fn->resume(f);
+        if (f == root)
+            break;
+        async_frame *caller = f->caller;
+        async__frame_free(loop, f);
+        f = caller;
+    }
+    return status;
+}
+
+void async__task_run(async__loop *loop, async_task *t)
+{
+    uint32_t done = 0;   /* T_DONE | status, when it finished */
+    t->flags &= ~(uint32_t)T_READY;
+    loop->current = t;
+    if (async__unlikely(async__trace_on))
+        async__trace_run_begin(t);
+
+    if (async__unlikely(t->flags & (T_CANCEL | T_NOMEM))) {
+        /* A task cancelled before it started never runs its body. */
+        done = T_DONE | ((t->flags & T_STARTED) ? unwind(loop, t) : T_UNWOUND);
+    } else {
+        t->flags |= T_STARTED;
+        async_frame *f = t->frame;
+        for (;;) {
+            if (f->fn->resume(f) != ASYNC__DONE) {
+                if (async__unlikely(t->flags & T_NOMEM)) {
+                    async__make_ready(loop, t);
+                } else if (async__unlikely(t->flags & T_CANCEL)) {
+                    /* It cancelled itself: lands at this await. */
+                    async__task_cancel_wait(loop, t);
+                }
+                break;
+            }
+            async_frame *caller = f->caller;
+            if (!caller) {
+                /* Cancelled while running and then returned: asyncio ends
+                 * such a task cancelled too. */
+                done = T_DONE | ((t->flags & T_CANCEL) ? T_UNWOUND : 0);
+                break;
+            }
+            async__frame_free(loop, f);
+            t->frame = caller;
+            f = caller;
+        }
+    }
+
+    loop->current = NULL;
+    if (async__unlikely(async__trace_on))
+        async__trace_run_end(t, done ? NULL : async__task_waits_on(t));
+    if (done) {
+        if (async__unlikely(async__trace_on))
+            async__trace_task_end(t);
+        if (finish(loop, t, done & (T_UNWOUND | T_FAILED)))
+            async__task_free(loop, t);
+    }
+}
+
+int async__await(async_frame *self, async_frame *child)
+{
+    async_task *t = async__cur->current;
+    if (async__unlikely(!child)) {
+        t->flags |= T_NOMEM;
+        t->frame = self;
+        return ASYNC__SUSPENDED;
+    }
+    child->caller = self;
+    t->frame = child;
+    if (child->fn->resume(child) != ASYNC__DONE)
+        return ASYNC__SUSPENDED;
+    t->frame = self;
+    async__frame_free(async__cur, child);
+    return ASYNC__DONE;
+}
+
+/* ------------------------------------------------------------------------
+ * Cancellation.
+ * ---------------------------------------------------------------------- */
+void async__task_cancel_wait(async__loop *loop, async_task *t)
+{
+    if (t->flags & T_READY)
+        return;
+    async_frame *f = t->frame;
+    if (ASYNC__IS_RT(f) && ASYNC__RT(f)->cancel)
+        ASYNC__RT(f)->cancel(t, f);
+    else
+        async__ready_push(loop, t);
+}
+
+bool async_task_cancel(async_task *t)
+{
+    if (!t || (t->flags & T_DONE))
+        return false;
+    if (t->flags & T_CANCEL)
+        return true;
+    t->flags |= T_CANCEL;
+    async__loop *loop = async__cur;
+    /* Not started: it is in the ready queue.  Running: lands at its next
+     * await that suspends (see async__task_run). */
+    if (loop && (t->flags & T_STARTED) && t != loop->current)
+        async__task_cancel_wait(loop, t);
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Handles.
+ * ---------------------------------------------------------------------- */
+bool async_task_done(const async_task *t)
+{
+    return t && (t->flags & T_DONE);
+}
+
+bool async_task_cancelled(const async_task *t)
+{
+    return t && (t->flags & T_DONE) && (t->flags & T_UNWOUND);
+}
+
+int async_task_status(const async_task *t)
+{
+    if (!t)
+        return -EINVAL;
+    if (!(t->flags & T_DONE))
+        return -EAGAIN;
+    if (t->flags & T_FAILED)
+        return -ENOMEM;
+    if (t->flags & T_UNWOUND)
+        return ASYNC_CANCELLED;
+    return 0;
+}
+
+void async_task_release(async_task *t)
+{
+    if (!t)
+        return;
+    async__loop *loop = async__cur;
+    if (!loop)
+        async__die("async_task_release", "no loop runs in this thread (handles die with their loop)");
+    if (!(t->flags & T_LIVE) || (t->flags & T_RELEASED))
+        async__die("async_task_release", "task released twice, or not a task");
+    if (t->flags & T_MAIN)
+        return;             /* async_run's task: the loop frees it */
+    if (t->flags & T_DONE)
+        async__task_free(loop, t);
+    else
+        t->flags |= T_RELEASED;
+}
+
+async_task *async_current_task(void)
+{
+    async__loop *loop = async__cur;
+    return loop ? loop->current : NULL;
+}
+
+const char *async__task_waits_on(const async_task *t)
+{
+    if (t->flags & T_DONE)
+        return NULL;
+    if (t->flags & T_READY)
+        return "ready";
+    const async_frame *f = t->frame;
+    if (f && ASYNC__IS_RT(f))
+        return ASYNC__RT(f)->what;
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------------
+ * await(t): async__task_await.
+ * ---------------------------------------------------------------------- */
+struct task_await_frame {
+    async_frame hdr;
+    async_task *self;       /* as in async__waiting_frame */
+    async_task **ret;
+    async_task *target;
+    async__waiter w;
+};
+
+static const async__rtinfo task_await_info;
+
+static int task_await_resume(async_frame *f)
+{
+    struct task_await_frame *a = (struct task_await_frame *)f;
+    switch (f->state) {
+    case 0:
+        if (a->target && !(a->target->flags & T_DONE)) {
+            a->self = async__cur->current;
+            if (a->target == a->self)
+                async__die("await", "a task cannot await itself");
+            async__waiter_add(a->target, &a->w, f);
+            f->state = 1;
+            return ASYNC__SUSPENDED;
+        }
+        /* NULL, or done already */
+        /* fall through */
+    case 1:
+        if (a->ret)
+            *a->ret = a->target;
+        return ASYNC__DONE;
+    default:
+        /* Unwinding: normally the target finished (that woke us); after a
+         * forced shutdown it may not have. */
+        if (a->self)
+            async__waiter_remove(a->target, &a->w);
+        return ASYNC__DONE;
+    }
+}
+
+static void task_await_cancel(async_task *t, async_frame *f)
+{
+    (void)t;
+    async_task_cancel(((struct task_await_frame *)f)->target);
+}
+
+static void task_await_wake(async__waiter *w)
+{
+    struct task_await_frame *a = (struct task_await_frame *)w->owner;
+    async__make_ready(async__cur, a->self);
+}
+
+const unsigned async__rt_lines[1] = { 0 };
+const char async__rt_file[] = "<libasyncc>";
+
+static const async__rtinfo task_await_info = {
+    { task_await_resume, "await", async__rt_file, async__rt_lines, 1 },
+    "task", task_await_cancel, task_await_wake, NULL, sizeof(struct task_await_frame),
+};
+
+async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t)
+{
+    struct task_await_frame *a = (struct task_await_frame *)
+        async__frame_new(sizeof *a, &task_await_info.info, mode);
+    if (!a)
+        return NULL;
+    a->ret = ret;
+    a->target = t;
+    a->self = NULL;
+    a->w.next = NULL;
+    a->w.owner = NULL;
+    return &a->hdr;
+}

@@ -1,0 +1,125 @@
+/*
+ * timer.c - the timer heap.
+ *
+ * A binary min-heap of tasks, ordered by deadline and then by the order in
+ * which the timers were armed (a 32-bit sequence number compared modulo
+ * 2^32, which is exact while fewer than 2^31 timers are armed at once), so
+ * timers with equal deadlines fire in arming order, as §1.7 asks.
+ *
+ * Why tasks and not timer nodes: a task waits on at most one timer at a time
+ * (its sleep, or its wait_for), and while it does it is in no ready queue,
+ * so its deadline shares a union with the ready-queue link, and the frame
+ * that armed the timer (the task's innermost frame, a runtime frame) lends
+ * its header's `state` for the heap index and `size` for the sequence
+ * number; both are put back when the timer is disarmed or fires.  A sleeping
+ * task so costs the heap one pointer and nothing else.
+ */
+#include "internal.h"
+
+static bool earlier(const async_task *a, const async_task *b)
+{
+    if (a->u.deadline != b->u.deadline)
+        return a->u.deadline < b->u.deadline;
+    return (int32_t)(a->frame->size - b->frame->size) < 0;
+}
+
+static void place(async__loop *loop, uint32_t i, async_task *t)
+{
+    loop->heap[i] = t;
+    t->frame->state = i;
+}
+
+static void sift_up(async__loop *loop, uint32_t i, async_task *t)
+{
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        async_task *p = loop->heap[parent];
+        if (!earlier(t, p))
+            break;
+        place(loop, i, p);
+        i = parent;
+    }
+    place(loop, i, t);
+}
+
+static void sift_down(async__loop *loop, uint32_t i, async_task *t)
+{
+    uint32_t n = loop->nheap;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && earlier(loop->heap[c + 1], loop->heap[c]))
+            c++;
+        if (!earlier(loop->heap[c], t))
+            break;
+        place(loop, i, loop->heap[c]);
+        i = c;
+    }
+    place(loop, i, t);
+}
+
+int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline)
+{
+    if (loop->nheap == loop->heapcap) {
+        uint32_t cap = loop->heapcap ? loop->heapcap * 2 : 64;
+        async_task **h = async__realloc(loop->heap, cap * sizeof *h);
+        if (!h)
+            return -ENOMEM;
+        loop->heap = h;
+        loop->heapcap = cap;
+    }
+    t->u.deadline = deadline;
+    t->frame->size = loop->timer_seq++;
+    t->flags |= T_ARMED;
+    sift_up(loop, loop->nheap++, t);
+    return 0;
+}
+
+/* Takes t out of the heap and gives its frame header back. */
+static void take(async__loop *loop, async_task *t)
+{
+    async_frame *f = t->frame;
+    uint32_t i = f->state;
+    async_task *last = loop->heap[--loop->nheap];
+    if (last != t) {
+        if (i > 0 && earlier(last, loop->heap[(i - 1) / 2]))
+            sift_up(loop, i, last);
+        else
+            sift_down(loop, i, last);
+    }
+    t->flags &= ~(uint32_t)T_ARMED;
+    f->state = 1;
+    f->size = ASYNC__RT(f)->size;
+}
+
+void async__timer_disarm(async__loop *loop, async_task *t)
+{
+    if (t->flags & T_ARMED)
+        take(loop, t);
+}
+
+void async__timer_run(async__loop *loop)
+{
+    while (loop->nheap > 0 && loop->heap[0]->u.deadline <= loop->now) {
+        async_task *t = loop->heap[0];
+        take(loop, t);
+        ASYNC__RT(t->frame)->fire(t, t->frame);
+    }
+}
+
+uint64_t async__timer_next(const async__loop *loop)
+{
+    return loop->nheap ? loop->heap[0]->u.deadline : UINT64_MAX;
+}
+
+uint64_t async__deadline(const async__loop *loop, double seconds)
+{
+    double ns = seconds * 1e9;
+    if (!(ns < 9.0e18))
+        return UINT64_MAX;
+    uint64_t d = (uint64_t)ns;
+    if ((double)d < ns)
+        d++;                /* never early: round up to the next ns */
+    return loop->now + d;
+}
