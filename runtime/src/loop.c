@@ -80,6 +80,21 @@ static void iterate(async__loop *loop)
     async__last_close.iterations++;
 }
 
+/* Calls fn on every task, in creation order where memory allows the sort,
+ * otherwise in memory order. */
+static void each_in_order(async__loop *loop, void (*fn)(async_task *t, void *arg), void *arg)
+{
+    size_t n;
+    async_task **all = async__tasks_sorted(loop, &n);
+    if (all) {
+        for (size_t i = 0; i < n; i++)
+            fn(all[i], arg);
+        async__free(all);
+    } else {
+        async__each_task(loop, fn, arg);
+    }
+}
+
 static void cancel_one(async_task *t, void *arg)
 {
     (void)arg;
@@ -87,21 +102,8 @@ static void cancel_one(async_task *t, void *arg)
         async_task_cancel(t);
 }
 
-/* Cancels every unfinished task, in creation order. */
-static void cancel_all(async__loop *loop)
-{
-    size_t n;
-    async_task **all = async__tasks_sorted(loop, &n);
-    if (all) {
-        for (size_t i = 0; i < n; i++)
-            cancel_one(all[i], NULL);
-        async__free(all);
-    } else {
-        /* Out of memory for the sort: cancel in memory order. */
-        async__each_task(loop, cancel_one, NULL);
-    }
-}
-
+/* Nothing can make progress: every task still waiting becomes ready, and
+ * unwinds from where it stands. */
 static void force_one(async_task *t, void *arg)
 {
     async__loop *loop = arg;
@@ -115,10 +117,11 @@ static void force_one(async_task *t, void *arg)
 static void close_tasks(async__loop *loop)
 {
     loop->closing = true;
-    cancel_all(loop);
+    if (loop->unfinished > 0)
+        each_in_order(loop, cancel_one, NULL);
     while (loop->unfinished > 0) {
         if (!can_progress(loop))
-            async__each_task(loop, force_one, loop);
+            each_in_order(loop, force_one, loop);
         iterate(loop);
     }
 }

@@ -38,11 +38,14 @@
 
 #include "../../runtime/src/internal.h"
 
+#define CO_UNUSED __attribute__((unused))
+
 #define CO_FN(name)                                                          \
-    static int name##_resume(async_frame *);                                 \
-    static const unsigned name##_lines[] = { 100, 101, 102, 103, 104, 105,  \
-                                             106, 107, 108, 109, 110 };      \
-    static const async__fninfo name##_info = {                               \
+    CO_UNUSED static int name##_resume(async_frame *);                       \
+    CO_UNUSED static const unsigned name##_lines[] = { 100, 101, 102, 103,  \
+                                             104, 105, 106, 107, 108, 109,   \
+                                             110 };                          \
+    CO_UNUSED static const async__fninfo name##_info = {                     \
         name##_resume, #name, "test.async.c", name##_lines, 11 }
 
 #define CO_BEGIN(type, s, fr)                                                \
@@ -73,7 +76,7 @@
 
 /* An entry point: NEW_FN(f, struct f, (int *ret, int x), s->ret = ret; s->x = x;) */
 #define CO_NEW(name, type, params, ...)                                      \
-    static async_frame *new_##name params                                    \
+    CO_UNUSED static async_frame *new_##name params                          \
     {                                                                        \
         type *s = (type *)(void *)async__frame_new(sizeof(type),             \
                                                    &name##_info, mode);      \

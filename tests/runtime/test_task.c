@@ -1,0 +1,231 @@
+/*
+ * test_task.c - task handles: status, results, release, detach, handles
+ * thrown away at creation or freed at shutdown, the current task, await on
+ * done and NULL tasks, frames too big for the pools.
+ */
+#include "co_lib.h"
+
+static size_t ntasks(void)
+{
+    return async__cur->ntasks;
+}
+
+/* The life of a handle, seen from the main task. */
+struct life { async_frame hdr; int *ret; async_task *t; int r; async_task *got; size_t n0; };
+CO_FN(life);
+static int life_resume(async_frame *fr)
+{
+    CO_BEGIN(struct life, s, fr);
+    s->t = SPAWN(new_sleeper(ASYNC__TASK, &s->r, "S", 0.001));
+    assert_non_null(s->t);
+    assert_false(async_task_done(s->t));
+    assert_false(async_task_cancelled(s->t));
+    assert_int_equal(async_task_status(s->t), -EAGAIN);
+    CO_AWAIT(s, 1, AWAIT_TASK(&s->got, s->t));
+    assert_ptr_equal(s->got, s->t);
+    assert_true(async_task_done(s->t));
+    assert_false(async_task_cancelled(s->t));
+    assert_int_equal(async_task_status(s->t), 0);
+    assert_int_equal(s->r, 7);
+    /* Done already: await goes on at once, with no trip through the loop. */
+    LOG("before");
+    async_task_release(SPAWN(new_yielder(ASYNC__TASK, NULL, "Y", 0)));
+    CO_AWAIT(s, 2, AWAIT_TASK(&s->got, s->t));
+    LOG("after");
+    /* Releasing a done task frees it at once. */
+    s->n0 = ntasks();
+    async_task_release(s->t);
+    assert_int_equal(ntasks(), s->n0 - 1);
+    /* await(NULL) yields NULL and does not suspend. */
+    s->got = s->t;
+    CO_AWAIT(s, 3, AWAIT_TASK(&s->got, NULL));
+    assert_null(s->got);
+    LOG("null");
+    CO_AWAIT(s, 4, SLEEP(0));
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(life, struct life, (unsigned mode), s->ret = NULL;)
+
+static void handle_life(void **state)
+{
+    (void)state;
+    log_clear();
+    assert_int_equal(async__run(new_life(ASYNC__MAIN)), 0);
+    assert_string_equal(co_log, "S before after null Y");
+    check_clean();
+    assert_int_equal(async__last_close.tasks_at_close, 0);
+}
+
+/* Released before done: detached, freed when it finishes. */
+struct detach { async_frame hdr; int *ret; size_t n0; int i; };
+CO_FN(detach);
+static int detach_resume(async_frame *fr)
+{
+    CO_BEGIN(struct detach, s, fr);
+    s->n0 = ntasks();
+    for (s->i = 0; s->i < 100; s->i++)
+        async_task_release(SPAWN(new_yielder(ASYNC__TASK, NULL, "", 2)));
+    assert_int_equal(ntasks(), s->n0 + 100);
+    for (s->i = 0; s->i < 4; s->i++)
+        CO_AWAIT(s, 1, SLEEP(0));
+    assert_int_equal(ntasks(), s->n0);
+    /* The free lists reuse the blocks: no new slab for the next hundred. */
+    s->n0 = async__test_alloc_live();
+    for (s->i = 0; s->i < 100; s->i++)
+        async_task_release(SPAWN(new_yielder(ASYNC__TASK, NULL, "", 1)));
+    assert_int_equal(async__test_alloc_live(), (long)s->n0);
+    CO_AWAIT(s, 2, SLEEP(0));
+    CO_AWAIT(s, 3, SLEEP(0));
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(detach, struct detach, (unsigned mode), s->ret = NULL;)
+
+static void release_detaches(void **state)
+{
+    (void)state;
+    log_clear();
+    assert_int_equal(async__run(new_detach(ASYNC__MAIN)), 0);
+    check_clean();
+    assert_int_equal(async__last_close.tasks_at_close, 0);
+}
+
+/* Handles never released are freed when the loop shuts down. */
+struct keep { async_frame hdr; int *ret; int i; async_task *last; };
+CO_FN(keep);
+static int keep_resume(async_frame *fr)
+{
+    CO_BEGIN(struct keep, s, fr);
+    for (s->i = 0; s->i < 10; s->i++)
+        s->last = SPAWN(new_yielder(ASYNC__TASK, NULL, "", 0));
+    CO_AWAIT(s, 1, AWAIT_TASK(NULL, s->last));
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(keep, struct keep, (unsigned mode), s->ret = NULL;)
+
+static void freed_at_shutdown(void **state)
+{
+    (void)state;
+    log_clear();
+    assert_int_equal(async__run(new_keep(ASYNC__MAIN)), 0);
+    check_clean();
+    assert_int_equal(async__last_close.tasks_at_close, 10);
+}
+
+/* async_current_task: the task being run; NULL outside a loop. */
+struct cur { async_frame hdr; int *ret; async_task *self; async_task *t; async_task *seen; };
+CO_FN(cur);
+static async_frame *new_cur(unsigned mode, int *ret, async_task *seen);
+static int cur_resume(async_frame *fr)
+{
+    CO_BEGIN(struct cur, s, fr);
+    s->self = async_current_task();
+    assert_non_null(s->self);
+    if (s->seen) {
+        /* A task: remember who we are for the main task to compare. */
+        *(async_task **)(void *)s->ret = s->self;
+    } else {
+        s->t = SPAWN(new_cur(ASYNC__TASK, (int *)(void *)&s->seen, (async_task *)1));
+        s->seen = NULL;
+        CO_AWAIT(s, 1, AWAIT_TASK(NULL, s->t));
+        assert_ptr_equal(s->seen, s->t);
+        assert_ptr_equal(async_current_task(), s->self);
+        async_task_release(s->t);
+    }
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(cur, struct cur, (unsigned mode, int *ret, async_task *seen), s->ret = ret; s->seen = seen;)
+
+static void current_task(void **state)
+{
+    (void)state;
+    assert_null(async_current_task());
+    assert_int_equal(async__run(new_cur(ASYNC__MAIN, NULL, NULL)), 0);
+    check_clean();
+}
+
+static void null_handles(void **state)
+{
+    (void)state;
+    assert_false(async_task_done(NULL));
+    assert_false(async_task_cancelled(NULL));
+    assert_int_equal(async_task_status(NULL), -EINVAL);
+    assert_false(async_task_cancel(NULL));
+    async_task_release(NULL);
+    assert_null(async__spawn(NULL));
+}
+
+/* Frames bigger than the pools' largest class, as tasks and inline. */
+struct big { async_frame hdr; int *ret; char pad[3000]; int depth; int v; };
+CO_FN(big);
+static async_frame *new_big(unsigned mode, int *ret, int depth);
+static int big_resume(async_frame *fr)
+{
+    CO_BEGIN(struct big, s, fr);
+    memset(s->pad, s->depth, sizeof s->pad);
+    if (s->depth > 0)
+        CO_AWAIT(s, 1, new_big(ASYNC__AWAIT, &s->v, s->depth - 1));
+    CO_AWAIT(s, 2, SLEEP(0));
+    for (size_t i = 0; i < sizeof s->pad; i++)
+        assert_int_equal(s->pad[i], s->depth);
+    CO_RETURN(s, s->v + 1);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(big, struct big, (unsigned mode, int *ret, int depth), s->ret = ret; s->depth = depth;)
+
+struct bigmain { async_frame hdr; int *ret; async_task *t; int a, b; };
+CO_FN(bigmain);
+static int bigmain_resume(async_frame *fr)
+{
+    CO_BEGIN(struct bigmain, s, fr);
+    s->t = SPAWN(new_big(ASYNC__TASK, &s->a, 3));
+    CO_AWAIT(s, 1, new_big(ASYNC__AWAIT, &s->b, 2));
+    CO_AWAIT(s, 2, AWAIT_TASK(NULL, s->t));
+    assert_int_equal(s->a, 4);
+    assert_int_equal(s->b, 3);
+    /* left for the shutdown to free */
+    s->t = SPAWN(new_big(ASYNC__TASK, &s->a, 0));
+    CO_AWAIT(s, 3, AWAIT_TASK(NULL, s->t));
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(bigmain, struct bigmain, (unsigned mode), s->ret = NULL;)
+
+static void big_frames(void **state)
+{
+    (void)state;
+    assert_int_equal(async__run(new_bigmain(ASYNC__MAIN)), 0);
+    check_clean();
+    assert_int_equal(async__last_close.tasks_at_close, 2);
+}
+
+/* The sizes the design promises (docs/runtime.md). */
+static void sizes(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(async_frame), 24);
+    assert_int_equal(sizeof(async_task), 32);
+    /* A sleeping task: task block (header + a root frame with nothing but
+     * its header), a sleep frame, one heap slot. */
+    size_t sleeping = async__pool_round(sizeof(async_task) + sizeof(async_frame))
+                      + async__pool_round(sizeof(async_frame)) + sizeof(async_task *);
+    assert_int_equal(sleeping, 88);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(handle_life),
+        cmocka_unit_test(release_detaches),
+        cmocka_unit_test(freed_at_shutdown),
+        cmocka_unit_test(current_task),
+        cmocka_unit_test(null_handles),
+        cmocka_unit_test(big_frames),
+        cmocka_unit_test(sizes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

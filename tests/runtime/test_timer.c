@@ -1,0 +1,163 @@
+/*
+ * test_timer.c - the timer heap seen through async_sleep: order by
+ * deadline, ties in arming order, removal from the middle, growth.
+ */
+#include "co_lib.h"
+
+/* main(spec): spawns one sleeper per entry of `ms` (named by its index),
+ * cancels those whose `cancel` flag is set, then sleeps past them all. */
+struct tmain { async_frame hdr; int *ret; const int *ms; const bool *cancel; int n, i; async_task *t[256]; };
+CO_FN(tmain);
+static const char *names[256];
+static char namebuf[256][8];
+static int tmain_resume(async_frame *fr)
+{
+    CO_BEGIN(struct tmain, s, fr);
+    for (int i = 0; i < s->n; i++) {
+        s->t[i] = SPAWN(new_sleeper(ASYNC__TASK, NULL, names[i], s->ms[i] / 1000.0));
+        assert_non_null(s->t[i]);
+    }
+    CO_AWAIT(s, 1, SLEEP(0));           /* they all arm their timers */
+    if (s->cancel)
+        for (int i = 0; i < s->n; i++)
+            if (s->cancel[i])
+                assert_true(async_task_cancel(s->t[i]));
+    CO_AWAIT(s, 2, SLEEP(0.1));
+    for (int i = 0; i < s->n; i++) {
+        assert_true(async_task_done(s->t[i]));
+        assert_int_equal(async_task_status(s->t[i]), s->cancel && s->cancel[i] ? ASYNC_CANCELLED : 0);
+        async_task_release(s->t[i]);
+    }
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(tmain, struct tmain, (unsigned mode, const int *ms, const bool *cancel, int n),
+       s->ret = NULL; s->ms = ms; s->cancel = cancel; s->n = n;)
+
+static int setup(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 256; i++) {
+        snprintf(namebuf[i], sizeof namebuf[i], "%d", i);
+        names[i] = namebuf[i];
+    }
+    return 0;
+}
+
+static void by_deadline(void **state)
+{
+    (void)state;
+    static const int ms[] = { 30, 10, 20, 5, 25, 15 };
+    log_clear();
+    assert_int_equal(async__run(new_tmain(ASYNC__MAIN, ms, NULL, 6)), 0);
+    assert_string_equal(co_log, "3 1 5 2 4 0");
+    check_clean();
+}
+
+static void ties_in_arming_order(void **state)
+{
+    (void)state;
+    /* 200 timers with one deadline (armed in one iteration, from one reading
+     * of the clock): a heap that broke ties any other way would scramble
+     * them; and they grow the heap past its first size. */
+    static int ms[200];
+    char want[2000] = "";
+    for (int i = 0; i < 200; i++) {
+        ms[i] = 10;
+        snprintf(want + strlen(want), sizeof want - strlen(want), i ? " %d" : "%d", i);
+    }
+    log_clear();
+    assert_int_equal(async__run(new_tmain(ASYNC__MAIN, ms, NULL, 200)), 0);
+    assert_string_equal(co_log, want);
+    check_clean();
+}
+
+static void ties_between_deadlines(void **state)
+{
+    (void)state;
+    static const int ms[] = { 20, 10, 20, 10, 30, 10, 20 };
+    log_clear();
+    assert_int_equal(async__run(new_tmain(ASYNC__MAIN, ms, NULL, 7)), 0);
+    assert_string_equal(co_log, "1 3 5 0 2 6 4");
+    check_clean();
+}
+
+static void cancel_from_the_middle(void **state)
+{
+    (void)state;
+    static const int ms[] = { 12, 3, 9, 15, 6, 1, 14, 8, 2, 11, 5, 13, 4, 10, 7 };
+    static const bool cancel[] = { 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1 };
+    log_clear();
+    assert_int_equal(async__run(new_tmain(ASYNC__MAIN, ms, cancel, 15)), 0);
+    /* The cancelled unwind in the iteration after the cancel, in the order
+     * they were cancelled; the rest fire by deadline. */
+    assert_string_equal(co_log,
+        "0 unwound 3 unwound 5 unwound 8 unwound 11 unwound 14 unwound "
+        "1 12 10 4 7 2 13 9 6");
+    check_clean();
+}
+
+/* A sleep lasts at least what it asked for. */
+struct timed { async_frame hdr; int *ret; double t0, t1; };
+CO_FN(timed);
+static int timed_resume(async_frame *fr)
+{
+    CO_BEGIN(struct timed, s, fr);
+    s->t0 = async_time();
+    CO_AWAIT(s, 1, SLEEP(0.03));
+    s->t1 = async_time();
+    assert_true(s->t1 - s->t0 >= 0.03);
+    assert_true(s->t1 - s->t0 < 0.5);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(timed, struct timed, (unsigned mode), s->ret = NULL;)
+
+static void sleep_lasts(void **state)
+{
+    (void)state;
+    assert_int_equal(async__run(new_timed(ASYNC__MAIN)), 0);
+    check_clean();
+}
+
+/* A sleep that is a task of its own: async_create_task(async_sleep(s)). */
+struct sleeptask { async_frame hdr; int *ret; async_task *t; };
+CO_FN(sleeptask);
+static int sleeptask_resume(async_frame *fr)
+{
+    CO_BEGIN(struct sleeptask, s, fr);
+    s->t = SPAWN(async__new_async_sleep(ASYNC__TASK, 0.01));
+    assert_non_null(s->t);
+    CO_AWAIT(s, 1, AWAIT_TASK(NULL, s->t));
+    assert_int_equal(async_task_status(s->t), 0);
+    async_task_release(s->t);
+    s->t = SPAWN(async__new_async_sleep(ASYNC__TASK, 10));
+    CO_AWAIT(s, 2, SLEEP(0));
+    assert_true(async_task_cancel(s->t));
+    CO_AWAIT(s, 3, AWAIT_TASK(NULL, s->t));
+    assert_true(async_task_cancelled(s->t));
+    async_task_release(s->t);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(sleeptask, struct sleeptask, (unsigned mode), s->ret = NULL;)
+
+static void sleep_as_a_task(void **state)
+{
+    (void)state;
+    assert_int_equal(async__run(new_sleeptask(ASYNC__MAIN)), 0);
+    check_clean();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(by_deadline),
+        cmocka_unit_test(ties_in_arming_order),
+        cmocka_unit_test(ties_between_deadlines),
+        cmocka_unit_test(cancel_from_the_middle),
+        cmocka_unit_test(sleep_lasts),
+        cmocka_unit_test(sleep_as_a_task),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
