@@ -1,0 +1,1187 @@
+/*
+ * analyse.c - finding async functions, awaits and uses of async functions,
+ * and checking the rules of the language (DESIGN.md 1.1 to 1.3).
+ *
+ * One walk over the main file's top-level declarations (cursors from
+ * headers are skipped at once):
+ *
+ *   - an async function's definition gets a tree of Nodes (a copy of
+ *     libclang's cursors with file offsets, the await/spawn/run/defer
+ *     patterns of async.h recognised, and `has_await` computed) and a list
+ *     of its variables, each either a frame member or a plain C local: a
+ *     local stays plain when no await lies in its scope after it;
+ *   - an async prototype becomes the entry point's prototype;
+ *   - ordinary code is searched for async_run and async_create_task, which
+ *     are rewritten in place, and for every other use of an async function
+ *     or of await, which is an error.
+ *
+ * The macros of async.h leave recognisable shapes in the AST:
+ *
+ *     await(E)              (async__await_marker(), (E))
+ *     async_create_task(C)  ((void)(C), async__create_task_marker())
+ *     async_run(C)          ((void)(C), async__run_marker())
+ *     async_gather(I...)    async__gather_marker(((void)(I1), ..., 0))
+ *     async_wait_for(I, s)  async__wait_for_marker(((void)(I), 0), (s))
+ *     async_defer(...)      do { if (0) { ... } async__defer_marker(); } while (0)
+ */
+#include "asyncc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------
+ * What a function declaration is to us, cached by canonical cursor.
+ * ------------------------------------------------------------------- */
+enum {
+    FK_PLAIN = 1,
+    FK_ASYNC,
+    FK_AWAIT_MARKER,
+    FK_SPAWN_MARKER,
+    FK_RUN_MARKER,
+    FK_GATHER_MARKER,
+    FK_WAIT_FOR_MARKER,
+    FK_DEFER_MARKER,
+    FK_BLOCKING,
+    FK_ALLOCA,
+};
+
+typedef struct FnSlot {
+    CXCursor cur;
+    int kind;
+    bool used;
+} FnSlot;
+
+static FnSlot *fn_table;
+static size_t fn_cap, fn_count;
+
+static const char *const blocking[] = {
+    "sleep", "usleep", "nanosleep", "clock_nanosleep", "system", "wait",
+    "waitpid", "getaddrinfo", "gethostbyname", "select", "poll", "epoll_wait",
+    "pthread_join", NULL,
+};
+
+static enum CXChildVisitResult find_annotate(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (cur.kind == CXCursor_AnnotateAttr) {
+        CXString s = clang_getCursorSpelling(cur);
+        if (strcmp(clang_getCString(s), "async") == 0)
+            *(bool *)data = true;
+        clang_disposeString(s);
+    }
+    return CXChildVisit_Continue;
+}
+
+static bool has_async_attr(CXCursor fn)
+{
+    bool found = false;
+    if (clang_Cursor_hasAttrs(fn))
+        clang_visitChildren(fn, find_annotate, &found);
+    return found;
+}
+
+static int classify_fn(CXCursor fn)
+{
+    char *name = cx_str(clang_getCursorSpelling(fn));
+    int k = FK_PLAIN;
+    if (strncmp(name, "async__", 7) == 0 && strstr(name, "_marker")) {
+        if (strcmp(name, "async__await_marker") == 0) k = FK_AWAIT_MARKER;
+        else if (strcmp(name, "async__create_task_marker") == 0) k = FK_SPAWN_MARKER;
+        else if (strcmp(name, "async__run_marker") == 0) k = FK_RUN_MARKER;
+        else if (strcmp(name, "async__gather_marker") == 0) k = FK_GATHER_MARKER;
+        else if (strcmp(name, "async__wait_for_marker") == 0) k = FK_WAIT_FOR_MARKER;
+        else if (strcmp(name, "async__defer_marker") == 0) k = FK_DEFER_MARKER;
+    } else if (has_async_attr(fn)) {
+        k = FK_ASYNC;
+    } else {
+        CXCursor def = clang_getCursorDefinition(fn);
+        if (!clang_Cursor_isNull(def) && has_async_attr(def))
+            k = FK_ASYNC;
+        else if (strcmp(name, "alloca") == 0 || strcmp(name, "__builtin_alloca") == 0)
+            k = FK_ALLOCA;
+        else
+            for (int i = 0; blocking[i]; i++)
+                if (strcmp(name, blocking[i]) == 0)
+                    k = FK_BLOCKING;
+    }
+    free(name);
+    return k;
+}
+
+static int fn_kind(CXCursor fn)
+{
+    if (fn.kind != CXCursor_FunctionDecl)
+        return 0;
+    CXCursor canon = clang_getCanonicalCursor(fn);
+    if (fn_count * 2 >= fn_cap) {
+        size_t ncap = fn_cap ? fn_cap * 2 : 1024;
+        FnSlot *nt = xcalloc(ncap, sizeof *nt);
+        for (size_t i = 0; i < fn_cap; i++) {
+            if (!fn_table[i].used)
+                continue;
+            size_t h = clang_hashCursor(fn_table[i].cur) & (ncap - 1);
+            while (nt[h].used)
+                h = (h + 1) & (ncap - 1);
+            nt[h] = fn_table[i];
+        }
+        free(fn_table);
+        fn_table = nt;
+        fn_cap = ncap;
+    }
+    size_t h = clang_hashCursor(canon) & (fn_cap - 1);
+    while (fn_table[h].used) {
+        if (clang_equalCursors(fn_table[h].cur, canon))
+            return fn_table[h].kind;
+        h = (h + 1) & (fn_cap - 1);
+    }
+    fn_table[h].used = true;
+    fn_table[h].cur = canon;
+    fn_table[h].kind = classify_fn(canon);
+    fn_count++;
+    return fn_table[h].kind;
+}
+
+bool is_async_fn(Ctx *c, CXCursor fn)
+{
+    (void)c;
+    return fn_kind(fn) == FK_ASYNC;
+}
+
+/* The kind of function a CallExpr calls (0 when not a direct call). */
+static int call_kind(CXCursor call, CXCursor *callee)
+{
+    CXCursor r = clang_getCursorReferenced(call);
+    if (callee)
+        *callee = r;
+    if (clang_Cursor_isNull(r))
+        return 0;
+    return fn_kind(r);
+}
+
+/* ---------------------------------------------------------------------
+ * Edits of the main file.
+ * ------------------------------------------------------------------- */
+void add_edit(Ctx *c, unsigned begin, unsigned end, char *text)
+{
+    Analysis *an = c->an;
+    if (an->nedits == an->capedits) {
+        an->capedits = an->capedits ? an->capedits * 2 : 64;
+        an->edits = xrealloc(an->edits, sizeof *an->edits * (size_t)an->capedits);
+    }
+    an->edits[an->nedits++] = (Edit){begin, end, text};
+}
+
+static unsigned cur_begin(Ctx *c, CXCursor cur)
+{
+    return file_offset(c, clang_getRangeStart(clang_getCursorExtent(cur)));
+}
+
+static unsigned cur_end(Ctx *c, CXCursor cur)
+{
+    return file_offset(c, clang_getRangeEnd(clang_getCursorExtent(cur)));
+}
+
+static unsigned cur_loc(Ctx *c, CXCursor cur)
+{
+    return file_offset(c, clang_getCursorLocation(cur));
+}
+
+/* ---------------------------------------------------------------------
+ * Entry points.
+ * ------------------------------------------------------------------- */
+char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static)
+{
+    Buf b = {0};
+    char *name = cx_str(clang_getCursorSpelling(fn));
+    CXType rt = clang_getCursorResultType(fn);
+    if (is_static)
+        buf_puts(&b, "static ");
+    buf_printf(&b, "async_frame *async__new_%s(unsigned%s", name, with_names ? " async__mode" : "");
+    if (rt.kind != CXType_Void) {
+        buf_puts(&b, ", ");
+        CXType pt = rt;
+        Buf tmp = {0};
+        type_decl(c, &tmp, pt, with_names ? "*async__ret" : "*", true);
+        buf_puts(&b, tmp.s);
+        free(tmp.s);
+    }
+    int n = clang_Cursor_getNumArguments(fn);
+    for (int i = 0; i < n; i++) {
+        CXCursor p = clang_Cursor_getArgument(fn, (unsigned)i);
+        char *pn = cx_str(clang_getCursorSpelling(p));
+        CXType t = clang_getCursorType(p);
+        buf_puts(&b, ", ");
+        type_decl(c, &b, t, with_names ? pn : NULL, false);
+        free(pn);
+    }
+    buf_puts(&b, ")");
+    free(name);
+    return buf_take(&b);
+}
+
+/* ---------------------------------------------------------------------
+ * Ordinary code: async_run, async_create_task, and misuse.
+ * ------------------------------------------------------------------- */
+typedef struct Kids {
+    CXCursor *v;
+    int n, cap;
+} Kids;
+
+static enum CXChildVisitResult collect_kid(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Kids *k = data;
+    (void)parent;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 8;
+        k->v = xrealloc(k->v, sizeof *k->v * (size_t)k->cap);
+    }
+    k->v[k->n++] = cur;
+    return CXChildVisit_Continue;
+}
+
+static Kids kids_of(CXCursor cur)
+{
+    Kids k = {0};
+    clang_visitChildren(cur, collect_kid, &k);
+    return k;
+}
+
+/* Skips parentheses and implicit conversions. */
+static CXCursor strip_cur(CXCursor cur)
+{
+    while (cur.kind == CXCursor_ParenExpr || cur.kind == CXCursor_UnexposedExpr) {
+        Kids k = kids_of(cur);
+        if (k.n != 1) {
+            free(k.v);
+            break;
+        }
+        cur = k.v[0];
+        free(k.v);
+    }
+    return cur;
+}
+
+/* Whether the text at `off` is the identifier `id`. */
+static bool text_is(Ctx *c, unsigned off, const char *id)
+{
+    size_t n = strlen(id);
+    if (off == UINT32_MAX || off + n > c->len || memcmp(c->src + off, id, n) != 0)
+        return false;
+    char ch = off + n < c->len ? c->src[off + n] : ' ';
+    return !(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
+}
+
+/* The lvalue `r` of `async_create_task(r = f(x))` may be neither a bit-field
+ * nor a register variable: its address is taken. */
+static void check_result_lvalue(Ctx *c, CXCursor lhs)
+{
+    CXCursor s = strip_cur(lhs);
+    CXCursor ref = clang_getCursorReferenced(s);
+    if (clang_Cursor_isNull(ref))
+        return;
+    if (ref.kind == CXCursor_FieldDecl && clang_Cursor_isBitField(ref))
+        diag_error(c, cur_begin(c, lhs), "cannot store a task's result in a bit-field");
+    else if ((ref.kind == CXCursor_VarDecl || ref.kind == CXCursor_ParmDecl) &&
+             clang_Cursor_getStorageClass(ref) == CX_SC_Register)
+        diag_error(c, cur_begin(c, lhs), "cannot store a task's result in a register variable");
+}
+
+/* Splits the operand of async_create_task / async_run into the call and
+ * the optional `r =`.  False (after an error) when it is neither. */
+static bool split_call(Ctx *c, CXCursor x, CXCursor *call, CXCursor *lhs, bool *has_lhs,
+                       const char *what)
+{
+    x = strip_cur(x);
+    *has_lhs = false;
+    if (x.kind == CXCursor_BinaryOperator) {
+        Kids k = kids_of(x);
+        if (k.n == 2) {
+            unsigned e0 = cur_end(c, k.v[0]), b1 = cur_begin(c, k.v[1]);
+            const char *p = c->src + e0;
+            while (p < c->src + b1 && (*p == ' ' || *p == '\t' || *p == '\n'))
+                p++;
+            if (p < c->src + b1 && *p == '=' && p[1] != '=') {
+                *lhs = k.v[0];
+                *has_lhs = true;
+                x = strip_cur(k.v[1]);
+            }
+        }
+        free(k.v);
+    }
+    CXCursor callee;
+    if (x.kind != CXCursor_CallExpr || call_kind(x, &callee) != FK_ASYNC) {
+        diag_error(c, cur_begin(c, x), "%s needs a call of an async function%s", what,
+                   *has_lhs ? "" : " (CALL or lvalue = CALL)");
+        return false;
+    }
+    if (*has_lhs) {
+        if (clang_getCursorResultType(callee).kind == CXType_Void) {
+            char *n = cx_str(clang_getCursorSpelling(callee));
+            diag_error(c, cur_begin(c, *lhs), "async function '%s' returns void; there is no result to store", n);
+            free(n);
+            return false;
+        }
+        check_result_lvalue(c, *lhs);
+    }
+    *call = x;
+    return true;
+}
+
+char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
+                           const char *mode, bool statement)
+{
+    Buf b = {0};
+    CXCursor callee = clang_getCursorReferenced(call);
+    char *name = cx_str(clang_getCursorSpelling(callee));
+    bool is_run = strcmp(mode, "ASYNC__MAIN") == 0;
+    if (is_run)
+        buf_puts(&b, "async__run(");
+    else if (statement)
+        buf_puts(&b, "async_task_release(async__spawn(");
+    else
+        buf_puts(&b, "async__spawn(");
+    buf_printf(&b, "async__new_%s(%s", name, mode);
+    if (clang_getCursorResultType(callee).kind != CXType_Void) {
+        if (has_lhs) {
+            unsigned lb = cur_begin(c, lhs), le = cur_end(c, lhs);
+            buf_printf(&b, ", &(%.*s)", (int)(le - lb), c->src + lb);
+        } else {
+            buf_puts(&b, ", NULL");
+        }
+    }
+    int n = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < n; i++) {
+        CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+        unsigned ab = cur_begin(c, a), ae = cur_end(c, a);
+        buf_printf(&b, ", %.*s", (int)(ae - ab), c->src + ab);
+    }
+    buf_puts(&b, is_run || !statement ? "))" : ")))");
+    free(name);
+    return buf_take(&b);
+}
+
+/* Which marker a `((void)(C), marker())` parenthesis holds: FK_SPAWN_MARKER,
+ * FK_RUN_MARKER, FK_AWAIT_MARKER for `(marker(), (E))`, or 0. */
+static int paren_pattern(CXCursor paren, CXCursor *operand)
+{
+    Kids k = kids_of(paren);
+    int r = 0;
+    if (k.n == 1 && k.v[0].kind == CXCursor_BinaryOperator) {
+        Kids b = kids_of(k.v[0]);
+        if (b.n == 2) {
+            CXCursor l = strip_cur(b.v[0]), rr = strip_cur(b.v[1]);
+            int kl = l.kind == CXCursor_CallExpr ? call_kind(l, NULL) : 0;
+            int kr = rr.kind == CXCursor_CallExpr ? call_kind(rr, NULL) : 0;
+            if (kl == FK_AWAIT_MARKER) {
+                r = kl;
+                *operand = rr;
+            } else if ((kr == FK_SPAWN_MARKER || kr == FK_RUN_MARKER) &&
+                       l.kind == CXCursor_CStyleCastExpr) {
+                r = kr;
+                Kids cc = kids_of(l);
+                *operand = cc.n ? cc.v[cc.n - 1] : l;
+                free(cc.v);
+            }
+        }
+        free(b.v);
+    }
+    free(k.v);
+    return r;
+}
+
+typedef struct Walk {
+    Ctx *c;
+    bool file_scope;
+} Walk;
+
+static bool is_statement_parent(CXCursor parent)
+{
+    return parent.kind == CXCursor_CompoundStmt || parent.kind == CXCursor_LabelStmt ||
+           parent.kind == CXCursor_CaseStmt || parent.kind == CXCursor_DefaultStmt ||
+           parent.kind == CXCursor_CStyleCastExpr;
+}
+
+static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Walk *w = data;
+    Ctx *c = w->c;
+    CXCursor callee;
+    switch (cur.kind) {
+    case CXCursor_ParenExpr: {
+        CXCursor op;
+        int k = paren_pattern(cur, &op);
+        if (k == FK_SPAWN_MARKER || k == FK_RUN_MARKER) {
+            const char *what = k == FK_RUN_MARKER ? "async_run" : "async_create_task";
+            CXCursor call, lhs = clang_getNullCursor();
+            bool has_lhs;
+            if (w->file_scope) {
+                diag_error(c, cur_begin(c, cur), "%s outside a function", what);
+                return CXChildVisit_Continue;
+            }
+            if (split_call(c, op, &call, &lhs, &has_lhs, what)) {
+                bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent);
+                add_edit(c, cur_begin(c, cur), cur_end(c, cur),
+                         lower_ordinary_spawn(c, call, lhs, has_lhs,
+                                              k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK", stmt));
+                /* The arguments may use async functions wrongly too. */
+                int n = clang_Cursor_getNumArguments(call);
+                for (int i = 0; i < n; i++)
+                    clang_visitChildren(clang_Cursor_getArgument(call, (unsigned)i), ordinary_visit, w);
+            }
+            return CXChildVisit_Continue;
+        }
+        if (k == FK_AWAIT_MARKER) {
+            diag_error(c, cur_begin(c, cur), "'await' outside async function");
+            return CXChildVisit_Continue;
+        }
+        return CXChildVisit_Recurse;
+    }
+    case CXCursor_CallExpr:
+        switch (call_kind(cur, &callee)) {
+        case FK_ASYNC: {
+            char *n = cx_str(clang_getCursorSpelling(callee));
+            diag_error(c, cur_begin(c, cur), "coroutine '%s' is never awaited", n);
+            free(n);
+            return CXChildVisit_Continue;
+        }
+        case FK_AWAIT_MARKER:
+            diag_error(c, cur_begin(c, cur), "'await' outside async function");
+            return CXChildVisit_Continue;
+        case FK_GATHER_MARKER:
+            diag_error(c, cur_begin(c, cur), "async_gather outside await");
+            return CXChildVisit_Continue;
+        case FK_WAIT_FOR_MARKER:
+            diag_error(c, cur_begin(c, cur), "async_wait_for outside await");
+            return CXChildVisit_Continue;
+        case FK_DEFER_MARKER:
+            diag_error(c, cur_begin(c, cur), "async_defer outside async function");
+            return CXChildVisit_Continue;
+        default:
+            return CXChildVisit_Recurse;
+        }
+    case CXCursor_DeclRefExpr: {
+        CXCursor r = clang_getCursorReferenced(cur);
+        if (fn_kind(r) == FK_ASYNC)
+            diag_error(c, cur_begin(c, cur), "async function pointers are not supported");
+        return CXChildVisit_Continue;
+    }
+    default:
+        return CXChildVisit_Recurse;
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * The tree of an async function's body.
+ * ------------------------------------------------------------------- */
+typedef struct Build {
+    Ctx *c;
+    Node **v;
+    int n, cap;
+} Build;
+
+Node *strip(Node *n)
+{
+    while (n && (n->ck == CXCursor_ParenExpr || n->ck == CXCursor_UnexposedExpr) &&
+           n->nkid == 1 && n->kind == N_OTHER)
+        n = n->kid[0];
+    return n;
+}
+
+static bool is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* Skips white space, comments and line continuations from `p`. */
+static unsigned skip_blank(Ctx *c, unsigned p, unsigned end)
+{
+    while (p < end) {
+        if (is_space(c->src[p])) {
+            p++;
+        } else if (c->src[p] == '\\' && p + 1 < end && c->src[p + 1] == '\n') {
+            p += 2;
+        } else if (c->src[p] == '/' && p + 1 < end && c->src[p + 1] == '*') {
+            char *q = strstr(c->src + p + 2, "*/");
+            p = q ? (unsigned)(q - c->src) + 2 : end;
+        } else if (c->src[p] == '/' && p + 1 < end && c->src[p + 1] == '/') {
+            while (p < end && c->src[p] != '\n')
+                p++;
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+static void read_op(Ctx *c, Node *n)
+{
+    unsigned p, end;
+    if (!n->clean)
+        return;
+    if (n->ck == CXCursor_BinaryOperator || n->ck == CXCursor_CompoundAssignOperator) {
+        if (n->nkid != 2)
+            return;
+        p = n->kid[0]->end;
+        end = n->kid[1]->begin;
+    } else if (n->ck == CXCursor_UnaryOperator && n->nkid == 1) {
+        if (n->kid[0]->begin > n->begin) {
+            p = n->begin;
+            end = n->kid[0]->begin;
+        } else {
+            p = n->kid[0]->end;
+            end = n->end;
+        }
+    } else {
+        return;
+    }
+    if (p == UINT32_MAX || end == UINT32_MAX || end > c->len)
+        return;
+    p = skip_blank(c, p, end);
+    int i = 0;
+    while (p < end && i < 3 && strchr("+-*/%<>=!&|^,~", c->src[p]))
+        n->op[i++] = c->src[p++];
+    n->op[i] = '\0';
+}
+
+static enum CXChildVisitResult build_kid(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Build *b = data;
+    (void)parent;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 8;
+        b->v = xrealloc(b->v, sizeof *b->v * (size_t)b->cap);
+    }
+    b->v[b->n++] = (Node *)xcalloc(1, sizeof(Node));
+    b->v[b->n - 1]->cur = cur;
+    return CXChildVisit_Continue;
+}
+
+static void flatten_items(Node *n, Node ***v, int *cnt)
+{
+    n = strip(n);
+    if (n == NULL)
+        return;
+    if (n->ck == CXCursor_CStyleCastExpr && n->nkid >= 1) {
+        *v = xrealloc(*v, sizeof **v * (size_t)(*cnt + 1));
+        (*v)[(*cnt)++] = strip(n->kid[n->nkid - 1]);
+    } else if (n->ck == CXCursor_BinaryOperator && n->nkid == 2) {
+        flatten_items(n->kid[0], v, cnt);
+        flatten_items(n->kid[1], v, cnt);
+    }
+}
+
+/* Recognises the shapes that async.h's macros leave (see the top). */
+static void recognise(Ctx *c, Node *n)
+{
+    if (n->ck == CXCursor_ParenExpr && n->nkid == 1 && n->kid[0]->ck == CXCursor_BinaryOperator &&
+        n->kid[0]->nkid == 2) {
+        Node *l = strip(n->kid[0]->kid[0]), *r = strip(n->kid[0]->kid[1]);
+        int kl = l->ck == CXCursor_CallExpr ? call_kind(l->cur, NULL) : 0;
+        int kr = r->ck == CXCursor_CallExpr ? call_kind(r->cur, NULL) : 0;
+        if (kl == FK_AWAIT_MARKER) {
+            n->kind = N_AWAIT;
+            n->call = r;
+        } else if ((kr == FK_SPAWN_MARKER || kr == FK_RUN_MARKER) &&
+                   l->ck == CXCursor_CStyleCastExpr && l->nkid >= 1) {
+            n->kind = kr == FK_SPAWN_MARKER ? N_SPAWN : N_RUN;
+            n->call = strip(l->kid[l->nkid - 1]);
+        }
+        if (n->kind == N_SPAWN || n->kind == N_RUN) {
+            Node *x = n->call;
+            if (x->ck == CXCursor_BinaryOperator && x->nkid == 2 && strcmp(x->op, "=") == 0) {
+                n->lhs = x->kid[0];
+                n->call = strip(x->kid[1]);
+            }
+        }
+        if (n->kind == N_AWAIT || n->kind == N_SPAWN || n->kind == N_RUN) {
+            Node *x = n->call;
+            if (x->ck == CXCursor_CallExpr && call_kind(x->cur, &n->callee) != FK_ASYNC)
+                n->callee = clang_getNullCursor();
+        }
+        return;
+    }
+    if (n->ck == CXCursor_CallExpr) {
+        CXCursor callee;
+        int k = call_kind(n->cur, &callee);
+        n->callee = k == FK_ASYNC ? callee : clang_getNullCursor();
+        if (k == FK_GATHER_MARKER && n->nkid >= 2) {
+            n->kind = N_GATHER;
+            flatten_items(n->kid[1], &n->items, &n->nitems);
+            /* The last flattened operand is `0`, not a cast: nothing added. */
+        } else if (k == FK_WAIT_FOR_MARKER && n->nkid >= 3) {
+            n->kind = N_WAIT_FOR;
+            flatten_items(n->kid[1], &n->items, &n->nitems);
+            n->items = xrealloc(n->items, sizeof *n->items * (size_t)(n->nitems + 1));
+            n->items[n->nitems++] = strip(n->kid[2]);
+        }
+        return;
+    }
+    if (n->ck == CXCursor_DoStmt && n->nkid >= 1 && n->kid[0]->ck == CXCursor_CompoundStmt) {
+        Node *body = n->kid[0];
+        for (int i = 0; i < body->nkid; i++) {
+            Node *k = strip(body->kid[i]);
+            if (k->ck == CXCursor_CallExpr && call_kind(k->cur, NULL) == FK_DEFER_MARKER) {
+                n->kind = N_DEFER;
+                /* The argument's text: `async_defer(` ... `)`. */
+                unsigned p = n->begin;
+                while (p < n->end && c->src[p] != '(')
+                    p++;
+                unsigned q = n->end;
+                while (q > p && c->src[q - 1] != ')')
+                    q--;
+                n->arg_begin = p + 1;
+                n->arg_end = q ? q - 1 : p + 1;
+                if (n->arg_end < n->arg_begin)
+                    n->arg_end = n->arg_begin;
+            }
+        }
+    }
+}
+
+static Node *build(Ctx *c, Node *n, Node *parent)
+{
+    CXSourceRange r = clang_getCursorExtent(n->cur);
+    CXSourceLocation b = clang_getRangeStart(r), e = clang_getRangeEnd(r);
+    n->ck = clang_getCursorKind(n->cur);
+    n->parent = parent;
+    n->begin = file_offset(c, b);
+    n->end = file_offset(c, e);
+    n->clean = n->begin != UINT32_MAX && n->end != UINT32_MAX && n->begin <= n->end &&
+               !loc_in_macro_body(c, b) && !loc_in_macro_body(c, e);
+    Build kb = {c, NULL, 0, 0};
+    clang_visitChildren(n->cur, build_kid, &kb);
+    n->kid = kb.v;
+    n->nkid = kb.n;
+    for (int i = 0; i < n->nkid; i++) {
+        build(c, n->kid[i], n);
+        if (n->kid[i]->has_await)
+            n->has_await = true;
+    }
+    read_op(c, n);
+    recognise(c, n);
+    if (n->kind == N_AWAIT)
+        n->has_await = true;
+    return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Variables, checks.
+ * ------------------------------------------------------------------- */
+typedef struct FnWalk {
+    Ctx *c;
+    AsyncFn *f;
+    Node **awaits;
+    int nawaits, capawaits;
+    Node **declrefs;
+    int ndeclrefs, capdeclrefs;
+    Node **loops;
+} FnWalk;
+
+static void push(Node ***v, int *n, int *cap, Node *x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = xrealloc(*v, sizeof **v * (size_t)*cap);
+    }
+    (*v)[(*n)++] = x;
+}
+
+static Var *new_var(AsyncFn *f, CXCursor cur, Node *decl, bool is_param)
+{
+    Var *v = xcalloc(1, sizeof *v);
+    v->cur = cur;
+    v->name = cx_str(clang_getCursorSpelling(cur));
+    v->type = clang_getCursorType(cur);
+    v->decl = decl;
+    v->is_param = is_param;
+    f->vars = xrealloc(f->vars, sizeof *f->vars * (size_t)(f->nvars + 1));
+    f->vars[f->nvars++] = v;
+    return v;
+}
+
+static Var *find_var(AsyncFn *f, CXCursor ref)
+{
+    for (int i = f->nvars - 1; i >= 0; i--)
+        if (clang_equalCursors(f->vars[i]->cur, ref))
+            return f->vars[i];
+    return NULL;
+}
+
+static bool inside(Node *n, Node *anc)
+{
+    for (; n; n = n->parent)
+        if (n == anc)
+            return true;
+    return false;
+}
+
+static bool is_loop(Node *n)
+{
+    return n->ck == CXCursor_WhileStmt || n->ck == CXCursor_DoStmt || n->ck == CXCursor_ForStmt;
+}
+
+/* Walks the tree: collects awaits, variables and references; checks what
+ * can be checked on one node. */
+static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool unevaluated,
+                 bool static_init)
+{
+    Ctx *c = w->c;
+    AsyncFn *f = w->f;
+    CXCursor callee;
+    switch (n->kind) {
+    case N_AWAIT:
+        push(&w->awaits, &w->nawaits, &w->capawaits, n);
+        if (unevaluated)
+            diag_error(c, n->begin, "'await' in an operand that is not evaluated");
+        else if (static_init)
+            diag_error(c, n->begin, "'await' in a static initializer");
+        else if (defer)
+            diag_error(c, n->begin, "'await' inside async_defer");
+        else if (!text_is(c, n->begin, "await") && !text_is(c, n->begin, "async_await"))
+            diag_error(c, n->begin, "'await' in the replacement text of a macro; "
+                       "write await where the macro is used");
+        break;
+    case N_DEFER:
+        if (n->parent != f->body)
+            diag_error(c, n->begin, "async_defer may stand only in the outermost block of an async function");
+        f->defers = xrealloc(f->defers, sizeof *f->defers * (size_t)(f->ndefers + 1));
+        n->defer_bit = f->ndefers;
+        f->defers[f->ndefers++] = n;
+        if (f->ndefers > 32)
+            diag_error(c, n->begin, "more than 32 async_defer in one function");
+        defer = n;
+        break;
+    default:
+        break;
+    }
+
+    switch (n->ck) {
+    case CXCursor_CallExpr:
+        if (n->kind != N_OTHER)
+            break;
+        switch (call_kind(n->cur, &callee)) {
+        case FK_ASYNC: {
+            bool ok = false;
+            for (Node *p = n->parent; p && !clang_isStatement(p->ck); p = p->parent)
+                if (p->kind == N_AWAIT || p->kind == N_SPAWN || p->kind == N_RUN) {
+                    ok = p->call == n;
+                    break;
+                }
+            /* gather and wait_for items */
+            for (Node *g = n->parent; g && !ok; g = g->parent)
+                if (g->kind == N_GATHER || g->kind == N_WAIT_FOR) {
+                    for (int i = 0; i < g->nitems; i++) {
+                        Node *it = g->items[i];
+                        if (it == n || (it->ck == CXCursor_BinaryOperator && it->nkid == 2 && strip(it->kid[1]) == n))
+                            ok = true;
+                    }
+                    break;
+                }
+            if (!ok) {
+                char *nm = cx_str(clang_getCursorSpelling(callee));
+                diag_error(c, n->begin, "coroutine '%s' is never awaited", nm);
+                free(nm);
+            }
+            break;
+        }
+        case FK_GATHER_MARKER:
+        case FK_WAIT_FOR_MARKER:
+            break;
+        case FK_ALLOCA:
+            diag_error(c, n->begin, "alloca in an async function: its memory would not survive an await");
+            break;
+        case FK_BLOCKING: {
+            /* ASYNC_BLOCKING(call) silences the warning. */
+            Node *p = n->parent;
+            bool marked = false;
+            while (p && (p->ck == CXCursor_ParenExpr || p->ck == CXCursor_UnexposedExpr)) {
+                if (p->ck == CXCursor_ParenExpr && text_is(c, p->begin, "ASYNC_BLOCKING"))
+                    marked = true;
+                p = p->parent;
+            }
+            if (!marked) {
+                char *nm = cx_str(clang_getCursorSpelling(callee));
+                char *fnm = f->name;
+                diag_warning(c, n->begin, "blocking call '%s' in async function '%s' blocks the event loop", nm, fnm);
+                free(nm);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        break;
+    case CXCursor_DeclRefExpr: {
+        CXCursor r = clang_getCursorReferenced(n->cur);
+        if (fn_kind(r) == FK_ASYNC) {
+            Node *p = n->parent;
+            while (p && p->ck == CXCursor_UnexposedExpr)
+                p = p->parent;
+            if (!(p && p->ck == CXCursor_CallExpr && p->nkid > 0 && strip(p->kid[0]) == n))
+                diag_error(c, n->begin, "async function pointers are not supported");
+        } else if (r.kind == CXCursor_VarDecl || r.kind == CXCursor_ParmDecl) {
+            n->var = find_var(f, r);
+            if (n->var)
+                push(&w->declrefs, &w->ndeclrefs, &w->capdeclrefs, n);
+            if (n->var && defer && n->var->decl) {
+                /* Read at exit: must live in the frame. */
+                n->var->member = (char *)1;
+            }
+        }
+        break;
+    }
+    case CXCursor_VarDecl: {
+        enum CX_StorageClass sc = clang_Cursor_getStorageClass(n->cur);
+        CXType t = clang_getCursorType(n->cur);
+        if (t.kind == CXType_VariableArray)
+            diag_error(c, n->begin, "variable-length array in an async function");
+        if (sc == CX_SC_Static || sc == CX_SC_Extern) {
+            for (int i = 0; i < n->nkid; i++)
+                walk(w, n->kid[i], loop, brk, defer, unevaluated, sc == CX_SC_Static);
+            return;
+        }
+        n->var = new_var(f, n->cur, n, false);
+        break;
+    }
+    case CXCursor_UnaryExpr:
+        /* sizeof, _Alignof: operands not evaluated (VLAs are refused). */
+        for (int i = 0; i < n->nkid; i++)
+            walk(w, n->kid[i], loop, brk, defer, true, static_init);
+        return;
+    case CXCursor_GenericSelectionExpr:
+        for (int i = 0; i < n->nkid; i++)
+            walk(w, n->kid[i], loop, brk, defer, unevaluated || i == 0, static_init);
+        return;
+    case CXCursor_ReturnStmt:
+        if (defer)
+            diag_error(c, n->begin, "'return' inside async_defer");
+        break;
+    case CXCursor_GotoStmt:
+    case CXCursor_IndirectGotoStmt:
+        if (defer)
+            diag_error(c, n->begin, "'goto' inside async_defer");
+        break;
+    case CXCursor_BreakStmt:
+        n->target = brk;
+        if (defer && (brk == NULL || !inside(brk, defer)))
+            diag_error(c, n->begin, "'break' out of async_defer");
+        break;
+    case CXCursor_ContinueStmt:
+        n->target = loop;
+        if (defer && (loop == NULL || !inside(loop, defer)))
+            diag_error(c, n->begin, "'continue' out of async_defer");
+        break;
+    default:
+        break;
+    }
+    if (n->kind == N_DEFER) {
+        /* Only the argument counts: the macro's own do-while is ours. */
+        for (int i = 0; i < n->nkid; i++)
+            walk(w, n->kid[i], NULL, NULL, defer, unevaluated, static_init);
+        return;
+    }
+    Node *nloop = is_loop(n) ? n : loop;
+    Node *nbrk = is_loop(n) || n->ck == CXCursor_SwitchStmt ? n : brk;
+    for (int i = 0; i < n->nkid; i++) {
+        /* A loop's condition is not inside the loop for break/continue. */
+        walk(w, n->kid[i], nloop, nbrk, defer, unevaluated, static_init);
+    }
+}
+
+static void set_needs_lower(Node *n)
+{
+    n->needs_lower = n->has_await || (n->var && n->var->member && !n->var->is_param);
+    for (int i = 0; i < n->nkid; i++) {
+        set_needs_lower(n->kid[i]);
+        if (n->kid[i]->needs_lower)
+            n->needs_lower = true;
+    }
+    if (n->kind == N_DEFER)
+        n->needs_lower = true;
+}
+
+/* Finds `await` written in the body that no await node accounts for (an
+ * argument a macro drops) and awaits that a macro expands twice. */
+static void check_await_tokens(Ctx *c, AsyncFn *f, Node **aw, int naw)
+{
+    for (int i = 0; i < naw; i++)
+        for (int j = i + 1; j < naw; j++)
+            if (aw[i]->begin == aw[j]->begin) {
+                diag_error(c, aw[j]->begin, "'await' in a macro argument that is expanded more than once");
+                return;
+            }
+    unsigned p = f->body->begin, end = f->body->end;
+    while (p < end) {
+        char ch = c->src[p];
+        if (ch == '/' && p + 1 < end && (c->src[p + 1] == '*' || c->src[p + 1] == '/')) {
+            p = skip_blank(c, p, end);
+            continue;
+        }
+        if (ch == '"' || ch == '\'') {
+            p++;
+            while (p < end && c->src[p] != ch) {
+                if (c->src[p] == '\\')
+                    p++;
+                p++;
+            }
+            p++;
+            continue;
+        }
+        if (ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+            unsigned s = p;
+            while (p < end && (c->src[p] == '_' || (c->src[p] >= 'a' && c->src[p] <= 'z') ||
+                               (c->src[p] >= 'A' && c->src[p] <= 'Z') || (c->src[p] >= '0' && c->src[p] <= '9')))
+                p++;
+            if ((p - s == 5 && memcmp(c->src + s, "await", 5) == 0) ||
+                (p - s == 11 && memcmp(c->src + s, "async_await", 11) == 0)) {
+                bool found = false;
+                for (int i = 0; i < naw && !found; i++)
+                    if (aw[i]->begin == s)
+                        found = true;
+                bool skipped = false;
+                for (unsigned k = 0; c->skipped && k < c->skipped->count; k++) {
+                    unsigned a = file_offset(c, clang_getRangeStart(c->skipped->ranges[k]));
+                    unsigned b = file_offset(c, clang_getRangeEnd(c->skipped->ranges[k]));
+                    if (s >= a && s < b)
+                        skipped = true;
+                }
+                /* On a directive line (#define) it is not code. */
+                unsigned ls = s;
+                while (ls > 0 && c->src[ls - 1] != '\n')
+                    ls--;
+                while (ls < s && (c->src[ls] == ' ' || c->src[ls] == '\t'))
+                    ls++;
+                if (c->src[ls] == '#')
+                    skipped = true;
+                if (!found && !skipped)
+                    diag_error(c, s, "'await' in a macro argument that is not expanded exactly once");
+            }
+            continue;
+        }
+        p++;
+    }
+}
+
+static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
+{
+    /* Await offsets, sorted, for "is there an await in this scope". */
+    unsigned *off = xcalloc((size_t)w->nawaits + 1, sizeof *off);
+    for (int i = 0; i < w->nawaits; i++)
+        off[i] = w->awaits[i]->begin;
+    for (int i = 1; i < w->nawaits; i++)
+        for (int j = i; j > 0 && off[j - 1] > off[j]; j--) {
+            unsigned t = off[j];
+            off[j] = off[j - 1];
+            off[j - 1] = t;
+        }
+    int used = 0;
+    for (int i = 0; i < f->nvars; i++) {
+        Var *v = f->vars[i];
+        bool frame = v->is_param || v->member != NULL;
+        if (!frame && v->decl) {
+            Node *ds = v->decl->parent;           /* DeclStmt */
+            Node *scope = ds ? ds->parent : NULL; /* block or for */
+            unsigned from = v->decl->begin, to = scope ? scope->end : f->body->end;
+            /* An await in the same declaration, or after it in its scope. */
+            if (ds && ds->has_await)
+                frame = true;
+            unsigned lo = 0, hi = (unsigned)w->nawaits;
+            while (lo < hi) {
+                unsigned mid = (lo + hi) / 2;
+                if (off[mid] < from)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < (unsigned)w->nawaits && off[lo] < to)
+                frame = true;
+        }
+        if (!frame) {
+            v->member = NULL;
+            continue;
+        }
+        /* A unique member name: the user's own where it is free. */
+        bool clash = false;
+        for (int j = 0; j < i; j++)
+            if (f->vars[j]->member && strcmp(f->vars[j]->name, v->name) == 0)
+                clash = true;
+        v->member = clash ? xasprintf("async__%s_%d", v->name, ++used) : xstrdup(v->name);
+        const char *why;
+        if (!v->is_param && !type_spellable(v->type, &why))
+            diag_error(c, v->decl ? v->decl->begin : 0,
+                       "variable '%s' lives across an await, and its type is %s, which the frame cannot name yet",
+                       v->name, why);
+    }
+    free(off);
+}
+
+static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
+{
+    f->body = xcalloc(1, sizeof(Node));
+    f->body->cur = body;
+    build(c, f->body, NULL);
+
+    int n = clang_Cursor_getNumArguments(f->cur);
+    for (int i = 0; i < n; i++)
+        new_var(f, clang_Cursor_getArgument(f->cur, (unsigned)i), NULL, true);
+
+    FnWalk w = {c, f, NULL, 0, 0, NULL, 0, 0, NULL};
+    walk(&w, f->body, NULL, NULL, NULL, false, false);
+    plan_vars(c, f, &w);
+    set_needs_lower(f->body);
+    check_await_tokens(c, f, w.awaits, w.nawaits);
+    free(w.awaits);
+    free(w.declrefs);
+}
+
+/* ---------------------------------------------------------------------
+ * The top level.
+ * ------------------------------------------------------------------- */
+typedef struct Top {
+    Ctx *c;
+    CXCursor *headers_used;     /* async functions from headers, declared */
+    int nheaders;
+    unsigned decl_begin;        /* start of the current top-level declaration */
+} Top;
+
+static bool in_main_file(Ctx *c, CXCursor cur)
+{
+    CXFile f;
+    clang_getFileLocation(clang_getCursorLocation(cur), &f, NULL, NULL, NULL);
+    return f && clang_File_isEqual(f, c->file);
+}
+
+/* The entry point of an async function declared only in a header, before the
+ * top-level declaration that first uses it. */
+typedef struct UseScan {
+    Top *top;
+} UseScan;
+
+static enum CXChildVisitResult scan_uses(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Top *t = data;
+    Ctx *c = t->c;
+    (void)parent;
+    if (cur.kind != CXCursor_CallExpr)
+        return CXChildVisit_Recurse;
+    CXCursor callee;
+    if (call_kind(cur, &callee) != FK_ASYNC)
+        return CXChildVisit_Recurse;
+    CXCursor canon = clang_getCanonicalCursor(callee);
+    /* Declared in the main file?  Then its prototype becomes the entry point. */
+    bool main_decl = false;
+    CXCursor def = clang_getCursorDefinition(callee);
+    if (in_main_file(c, canon) || (!clang_Cursor_isNull(def) && in_main_file(c, def)))
+        main_decl = true;
+    if (!main_decl) {
+        for (int i = 0; i < t->nheaders; i++)
+            if (clang_equalCursors(t->headers_used[i], canon))
+                return CXChildVisit_Recurse;
+        t->headers_used = xrealloc(t->headers_used, sizeof *t->headers_used * (size_t)(t->nheaders + 1));
+        t->headers_used[t->nheaders++] = canon;
+        /* async.h declares the runtime's own entry points. */
+        CXFile hf;
+        clang_getFileLocation(clang_getCursorLocation(canon), &hf, NULL, NULL, NULL);
+        char *hn = hf ? cx_str(clang_getFileName(hf)) : xstrdup("");
+        const char *base = strrchr(hn, '/');
+        base = base ? base + 1 : hn;
+        bool runtime = strcmp(base, "async.h") == 0;
+        free(hn);
+        if (!runtime) {
+            unsigned at = t->decl_begin;
+            while (at > 0 && c->src[at - 1] != '\n')
+                at--;
+            char *proto = entry_proto(c, canon, false, false);
+            Buf b = {0};
+            buf_printf(&b, "%s;\n", proto);
+            if (!c->no_line)
+                emit_line_directive(c, &b, line_of(c, at));
+            add_edit(c, at, at, buf_take(&b));
+            free(proto);
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Top *t = data;
+    Ctx *c = t->c;
+    (void)parent;
+    if (!in_main_file(c, cur))
+        return CXChildVisit_Continue;
+    t->decl_begin = cur_begin(c, cur);
+    if (t->decl_begin == UINT32_MAX)
+        return CXChildVisit_Continue;
+    /* Entry points of header-declared async functions used here. */
+    clang_visitChildren(cur, scan_uses, t);
+
+    if (cur.kind == CXCursor_FunctionDecl) {
+        bool async = has_async_attr(cur);
+        char *name = cx_str(clang_getCursorSpelling(cur));
+        if (async) {
+            bool is_static = clang_Cursor_getStorageClass(cur) == CX_SC_Static;
+            if (strcmp(name, "main") == 0)
+                diag_error(c, cur_loc(c, cur), "'main' cannot be async; run an async function from it "
+                           "with async_run(f(...))");
+            else if (clang_isFunctionTypeVariadic(clang_getCursorType(cur)))
+                diag_error(c, cur_loc(c, cur), "async function '%s' cannot be variadic", name);
+            if (clang_isCursorDefinition(cur)) {
+                Kids k = kids_of(cur);
+                CXCursor body = clang_getNullCursor();
+                for (int i = 0; i < k.n; i++)
+                    if (k.v[i].kind == CXCursor_CompoundStmt)
+                        body = k.v[i];
+                free(k.v);
+                AsyncFn *f = xcalloc(1, sizeof *f);
+                f->cur = cur;
+                f->name = name;
+                f->is_static = is_static;
+                f->begin = cur_begin(c, cur);
+                f->end = cur_end(c, cur);
+                Analysis *an = c->an;
+                an->fns = xrealloc(an->fns, sizeof *an->fns * (size_t)(an->nfns + 1));
+                an->fns[an->nfns++] = f;
+                if (!clang_Cursor_isNull(body))
+                    analyse_fn(c, f, body);
+                return CXChildVisit_Continue;
+            }
+            /* A prototype: becomes the entry point's.  Keep the line count. */
+            unsigned b = cur_begin(c, cur), e = cur_end(c, cur);
+            Buf nb = {0};
+            char *p = entry_proto(c, cur, true, is_static);
+            buf_puts(&nb, p);
+            free(p);
+            for (unsigned i = b; i < e; i++)
+                if (c->src[i] == '\n')
+                    buf_puts(&nb, "\n");
+            add_edit(c, b, e, buf_take(&nb));
+            free(name);
+            return CXChildVisit_Continue;
+        }
+        free(name);
+        Walk w = {c, false};
+        clang_visitChildren(cur, ordinary_visit, &w);
+        return CXChildVisit_Continue;
+    }
+    Walk w = {c, true};
+    clang_visitChildren(cur, ordinary_visit, &w);
+    return CXChildVisit_Continue;
+}
+
+void analyse(Ctx *c)
+{
+    c->an = xcalloc(1, sizeof *c->an);
+    Top t = {c, NULL, 0, 0};
+    clang_visitChildren(clang_getTranslationUnitCursor(c->tu), top_visit, &t);
+    free(t.headers_used);
+    if (c->nerrors)
+        return;
+    for (int i = 0; i < c->an->nfns; i++) {
+        AsyncFn *f = c->an->fns[i];
+        if (f->body)
+            add_edit(c, f->begin, f->end, lower_fn(c, f));
+    }
+}

@@ -1,0 +1,203 @@
+/*
+ * parse.c - libclang: arguments, parsing, and locations in the main file.
+ *
+ * The arguments come from the command line (everything after `--`) or, with
+ * -p, from INPUT's entry in the build directory's compile_commands.json, as
+ * clang-tidy takes them.  After them comes one fallback -I: the directory of
+ * <async.h> in the source tree this asyncc was built from, or ../include
+ * beside an installed asyncc, so that a plain `asyncc x.async.c -o x.c`
+ * finds the header; a user's own -I comes first and wins.
+ *
+ * Locations: a cursor's range may start inside a macro expansion (every
+ * await is one).  clang_getFileLocation maps such a location to where it
+ * is written in the main file (for a macro argument, where the argument is
+ * written; for replacement text, where the macro is invoked), and comparing
+ * it with the spelling location tells the two apart.
+ */
+#include "asyncc.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *cx_str(CXString s)
+{
+    const char *p = clang_getCString(s);
+    char *r = xstrdup(p ? p : "");
+    clang_disposeString(s);
+    return r;
+}
+
+unsigned line_of(const Ctx *c, unsigned off)
+{
+    unsigned lo = 0, hi = c->nlines;
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (c->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+unsigned col_of(const Ctx *c, unsigned off)
+{
+    return off - c->lines[line_of(c, off) - 1] + 1;
+}
+
+unsigned file_offset(Ctx *c, CXSourceLocation loc)
+{
+    CXFile f;
+    unsigned off;
+    clang_getFileLocation(loc, &f, NULL, NULL, &off);
+    if (f == NULL || !clang_File_isEqual(f, c->file))
+        return UINT32_MAX;
+    return off;
+}
+
+bool loc_in_macro_body(Ctx *c, CXSourceLocation loc)
+{
+    CXFile f1, f2;
+    unsigned o1, o2;
+    (void)c;
+    clang_getFileLocation(loc, &f1, NULL, NULL, &o1);
+    clang_getSpellingLocation(loc, &f2, NULL, NULL, &o2);
+    if (o1 != o2)
+        return true;
+    if (f1 == NULL || f2 == NULL)
+        return f1 != f2;
+    return !clang_File_isEqual(f1, f2);
+}
+
+static void add_arg(Ctx *c, const char *a)
+{
+    c->args = xrealloc(c->args, sizeof *c->args * (size_t)(c->nargs + 2));
+    c->args[c->nargs++] = xstrdup(a);
+    c->args[c->nargs] = NULL;
+}
+
+static bool file_exists(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* The include directory that holds async.h, when the user's flags may not
+ * name it. */
+static void add_fallback_include(Ctx *c)
+{
+#ifdef ASYNCC_SOURCE_INCLUDE_DIR
+    char *p = xasprintf("%s/async.h", ASYNCC_SOURCE_INCLUDE_DIR);
+    bool ok = file_exists(p);
+    free(p);
+    if (ok) {
+        add_arg(c, "-I" ASYNCC_SOURCE_INCLUDE_DIR);
+        return;
+    }
+#endif
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char *dir = xasprintf("%s/../include", exe);
+            char *h = xasprintf("%s/async.h", dir);
+            if (file_exists(h)) {
+                char *arg = xasprintf("-I%s", dir);
+                add_arg(c, arg);
+                free(arg);
+            }
+            free(h);
+            free(dir);
+        }
+    }
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* INPUT's flags from BUILD_DIR/compile_commands.json. */
+static int args_from_database(Ctx *c)
+{
+    CXCompilationDatabase_Error err;
+    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(c->build_dir, &err);
+    if (err != CXCompilationDatabase_NoError || db == NULL) {
+        fprintf(stderr, "asyncc: cannot load %s/compile_commands.json\n", c->build_dir);
+        return 2;
+    }
+    char abs[PATH_MAX];
+    const char *in = realpath(c->input, abs) ? abs : c->input;
+    CXCompileCommands cmds = clang_CompilationDatabase_getCompileCommands(db, in);
+    if (cmds == NULL || clang_CompileCommands_getSize(cmds) == 0) {
+        fprintf(stderr, "asyncc: %s has no entry for %s\n", c->build_dir, c->input);
+        if (cmds)
+            clang_CompileCommands_dispose(cmds);
+        clang_CompilationDatabase_dispose(db);
+        return 2;
+    }
+    CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, 0);
+    char *dir = cx_str(clang_CompileCommand_getDirectory(cmd));
+    unsigned n = clang_CompileCommand_getNumArgs(cmd);
+    if (*dir) {
+        add_arg(c, "-working-directory");
+        add_arg(c, dir);
+    }
+    for (unsigned i = 1; i < n; i++) {
+        char *a = cx_str(clang_CompileCommand_getArg(cmd, i));
+        if (strcmp(a, "-o") == 0 && i + 1 < n) {
+            i++;
+        } else if (strcmp(a, "-c") == 0 || strcmp(a, "--") == 0) {
+            /* drop */
+        } else if (a[0] != '-' && strcmp(base_name(a), base_name(c->input)) == 0) {
+            /* the input itself */
+        } else {
+            add_arg(c, a);
+        }
+        free(a);
+    }
+    free(dir);
+    clang_CompileCommands_dispose(cmds);
+    clang_CompilationDatabase_dispose(db);
+    return 0;
+}
+
+int parse_input(Ctx *c, char **user_args, int nuser)
+{
+    add_arg(c, "-xc");
+    if (c->build_dir) {
+        int rc = args_from_database(c);
+        if (rc)
+            return rc;
+    }
+    for (int i = 0; i < nuser; i++)
+        add_arg(c, user_args[i]);
+    add_fallback_include(c);
+
+    c->index = clang_createIndex(0, 0);
+    unsigned opts = CXTranslationUnit_KeepGoing;
+    enum CXErrorCode ec = clang_parseTranslationUnit2(
+        c->index, c->input, (const char *const *)c->args, c->nargs, NULL, 0, opts, &c->tu);
+    if (ec != CXError_Success || c->tu == NULL) {
+        fprintf(stderr, "asyncc: libclang failed to parse %s (%s)\n", c->input,
+                ec == CXError_Crashed ? "crashed" : ec == CXError_InvalidArguments
+                ? "invalid arguments" : ec == CXError_ASTReadError ? "AST read error"
+                : "failure");
+        return 2;
+    }
+    c->file = clang_getFile(c->tu, c->input);
+    if (c->file == NULL) {
+        fprintf(stderr, "asyncc: libclang lost %s\n", c->input);
+        return 2;
+    }
+    c->skipped = clang_getSkippedRanges(c->tu, c->file);
+    return 0;
+}
