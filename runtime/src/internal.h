@@ -7,7 +7,7 @@
  * version:
  *
  *   - One loop per thread, reached through a thread-local pointer.
- *   - A task is a 32-byte header followed by its root frame, in one block
+ *   - A task is a 24-byte header followed by its root frame, in one block
  *     from the loop's task pool.  Frames of inline awaits come from the
  *     frame pool.  Both pools are free lists by size class (8-byte steps)
  *     carved from slabs: no malloc header per object.
@@ -99,7 +99,6 @@ struct async__waiter;
 struct async_task {
     uint32_t flags;         /* first: read by the pool walker in free blocks */
     uint32_t seq;           /* creation order */
-    async_frame *frame;     /* innermost frame */
     union {
         async_task *next;   /* ready queue */
         uint64_t deadline;  /* while T_ARMED: monotonic ns */
@@ -110,6 +109,13 @@ struct async_task {
 
 #define ASYNC__ROOT(t)  ((async_frame *)((char *)(t) + sizeof(async_task)))
 #define ASYNC__TASK_OF_ROOT(f) ((async_task *)((char *)(f) - sizeof(async_task)))
+
+/* The task's innermost frame.  A root frame has no caller, so its `caller`
+ * slot holds the innermost frame of its task (the root itself when it
+ * awaits nothing): that keeps the task header at 24 bytes.  Generated code
+ * never reads `caller`; the runtime stops every walk up a chain at the
+ * root. */
+#define ASYNC__INNER(t) (ASYNC__ROOT(t)->caller)
 
 /* Something waiting for a task to finish: lives in the waiting frame. */
 typedef struct async__waiter {

@@ -93,12 +93,14 @@ static void print_task(FILE *out, async__loop *loop, async_task *t)
 
     /* The await chain, innermost first, as a traceback reads upwards. */
     if (t->flags & T_STARTED) {
-        for (async_frame *f = t->frame; f; f = f->caller) {
+        for (async_frame *f = ASYNC__INNER(t);; f = f->caller) {
             if (ASYNC__IS_RT(f))
                 fprintf(out, "    %s\n", frame_name(f));
             else
                 fprintf(out, "    at %s (%s:%u)\n", frame_name(f),
                         f->fn->file ? f->fn->file : "?", frame_line(f));
+            if (f == root)
+                break;
         }
     }
     /* Who waits for it. */

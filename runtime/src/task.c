@@ -62,7 +62,6 @@ static async_task *task_block_new(async__loop *loop, size_t size, unsigned mode)
         loop->ntasks++;
     t->flags = flags;
     t->seq = 0;
-    t->frame = ASYNC__ROOT(t);
     t->u.next = NULL;
     t->waiters = NULL;
     return t;
@@ -98,14 +97,15 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
         }
         if (async__unlikely(!f))
             return NULL;
+        f->caller = NULL;
     } else {
         async_task *t = task_block_new(loop, size, mode);
         if (!t)
             return NULL;
         f = ASYNC__ROOT(t);
+        f->caller = f;      /* ASYNC__INNER: the root itself */
     }
     f->fn = fn;
-    f->caller = NULL;
     f->state = 0;
     f->size = (uint32_t)size;
     return f;
@@ -179,7 +179,6 @@ async_task *async__spawn(async_frame *root)
 static bool finish(async__loop *loop, async_task *t, uint32_t status)
 {
     t->flags = (t->flags & ~(uint32_t)(T_CANCEL | T_NOMEM)) | T_DONE | status;
-    t->frame = NULL;
     loop->unfinished--;
     async__waiter *last = t->waiters;
     if (last) {
@@ -200,10 +199,10 @@ static uint32_t unwind(async__loop *loop, async_task *t)
 {
     uint32_t status = (t->flags & T_NOMEM) ? T_FAILED : T_UNWOUND;
     async_frame *root = ASYNC__ROOT(t);
-    async_frame *f = t->frame;
+    async_frame *f = ASYNC__INNER(t);
     async__timer_disarm(loop, t);
     for (;;) {
-        t->frame = f;
+        ASYNC__INNER(t) = f;
         f->state = ASYNC__UNWIND;
         f->fn->resume(f);
         if (f == root)
@@ -228,7 +227,8 @@ void async__task_run(async__loop *loop, async_task *t)
         done = T_DONE | ((t->flags & T_STARTED) ? unwind(loop, t) : T_UNWOUND);
     } else {
         t->flags |= T_STARTED;
-        async_frame *f = t->frame;
+        async_frame *root = ASYNC__ROOT(t);
+        async_frame *f = ASYNC__INNER(t);
         for (;;) {
             if (f->fn->resume(f) != ASYNC__DONE) {
                 if (async__unlikely(t->flags & T_NOMEM)) {
@@ -239,15 +239,15 @@ void async__task_run(async__loop *loop, async_task *t)
                 }
                 break;
             }
-            async_frame *caller = f->caller;
-            if (!caller) {
+            if (f == root) {
                 /* Cancelled while running and then returned: asyncio ends
                  * such a task cancelled too. */
                 done = T_DONE | ((t->flags & T_CANCEL) ? T_UNWOUND : 0);
                 break;
             }
+            async_frame *caller = f->caller;
             async__frame_free(loop, f);
-            t->frame = caller;
+            ASYNC__INNER(t) = caller;
             f = caller;
         }
     }
@@ -268,14 +268,14 @@ int async__await(async_frame *self, async_frame *child)
     async_task *t = async__cur->current;
     if (async__unlikely(!child)) {
         t->flags |= T_NOMEM;
-        t->frame = self;
+        ASYNC__INNER(t) = self;
         return ASYNC__SUSPENDED;
     }
     child->caller = self;
-    t->frame = child;
+    ASYNC__INNER(t) = child;
     if (child->fn->resume(child) != ASYNC__DONE)
         return ASYNC__SUSPENDED;
-    t->frame = self;
+    ASYNC__INNER(t) = self;
     async__frame_free(async__cur, child);
     return ASYNC__DONE;
 }
@@ -287,7 +287,7 @@ void async__task_cancel_wait(async__loop *loop, async_task *t)
 {
     if (t->flags & T_READY)
         return;
-    async_frame *f = t->frame;
+    async_frame *f = ASYNC__INNER(t);
     if (ASYNC__IS_RT(f) && ASYNC__RT(f)->cancel)
         ASYNC__RT(f)->cancel(t, f);
     else
@@ -364,8 +364,8 @@ const char *async__task_waits_on(const async_task *t)
         return NULL;
     if (t->flags & T_READY)
         return "ready";
-    const async_frame *f = t->frame;
-    if (f && ASYNC__IS_RT(f))
+    const async_frame *f = ASYNC__INNER(t);
+    if (ASYNC__IS_RT(f))
         return ASYNC__RT(f)->what;
     return "unknown";
 }

@@ -20,13 +20,13 @@ static bool earlier(const async_task *a, const async_task *b)
 {
     if (a->u.deadline != b->u.deadline)
         return a->u.deadline < b->u.deadline;
-    return (int32_t)(a->frame->size - b->frame->size) < 0;
+    return (int32_t)(ASYNC__INNER(a)->size - ASYNC__INNER(b)->size) < 0;
 }
 
 static void place(async__loop *loop, uint32_t i, async_task *t)
 {
     loop->heap[i] = t;
-    t->frame->state = i;
+    ASYNC__INNER(t)->state = i;
 }
 
 static void sift_up(async__loop *loop, uint32_t i, async_task *t)
@@ -70,7 +70,7 @@ int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline)
         loop->heapcap = cap;
     }
     t->u.deadline = deadline;
-    t->frame->size = loop->timer_seq++;
+    ASYNC__INNER(t)->size = loop->timer_seq++;
     t->flags |= T_ARMED;
     sift_up(loop, loop->nheap++, t);
     return 0;
@@ -79,7 +79,7 @@ int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline)
 /* Takes t out of the heap and gives its frame header back. */
 static void take(async__loop *loop, async_task *t)
 {
-    async_frame *f = t->frame;
+    async_frame *f = ASYNC__INNER(t);
     uint32_t i = f->state;
     async_task *last = loop->heap[--loop->nheap];
     if (last != t) {
@@ -104,7 +104,8 @@ void async__timer_run(async__loop *loop)
     while (loop->nheap > 0 && loop->heap[0]->u.deadline <= loop->now) {
         async_task *t = loop->heap[0];
         take(loop, t);
-        ASYNC__RT(t->frame)->fire(t, t->frame);
+        async_frame *f = ASYNC__INNER(t);
+        ASYNC__RT(f)->fire(t, f);
     }
 }
 

@@ -102,6 +102,8 @@ static inline void log_clear(void)
 static inline void logf_(const char *fmt, ...)
 {
     size_t n = strlen(co_log);
+    if (n + 2 >= sizeof co_log)
+        return;
     if (n)
         co_log[n++] = ' ';
     va_list ap;

@@ -35,10 +35,11 @@ static int sleeper_resume(async_frame *fr)
 {
     CO_BEGIN(struct sleeper, s, fr);
     CO_AWAIT(s, 1, SLEEP(s->sec));
-    LOG("%s", s->name);
+    if (s->name)
+        LOG("%s", s->name);
     CO_RETURN(s, 7);
     CO_EXIT(s);
-    if (CO_UNWINDING(s))
+    if (CO_UNWINDING(s) && s->name)
         LOG("%s unwound", s->name);
     CO_DONE();
 }
