@@ -640,6 +640,34 @@ static void recognise(Ctx *c, Node *n)
     }
 }
 
+/* The end of a macro invocation `NAME(...)` written at `p`: just past its
+ * closing parenthesis (strings, characters and comments skipped). */
+static unsigned invocation_end(Ctx *c, unsigned p)
+{
+    while (p < c->len && (c->src[p] == '_' || (c->src[p] >= 'a' && c->src[p] <= 'z') ||
+                          (c->src[p] >= 'A' && c->src[p] <= 'Z') || (c->src[p] >= '0' && c->src[p] <= '9')))
+        p++;
+    p = skip_blank(c, p, c->len);
+    if (p >= c->len || c->src[p] != '(')
+        return UINT32_MAX;
+    int depth = 0;
+    for (; p < c->len; p++) {
+        char ch = c->src[p];
+        if (ch == '"' || ch == '\'') {
+            for (p++; p < c->len && c->src[p] != ch; p++)
+                if (c->src[p] == '\\')
+                    p++;
+        } else if (ch == '/' && p + 1 < c->len && (c->src[p + 1] == '*' || c->src[p + 1] == '/')) {
+            p = skip_blank(c, p, c->len) - 1;
+        } else if (ch == '(') {
+            depth++;
+        } else if (ch == ')' && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return UINT32_MAX;
+}
+
 static Node *build(Ctx *c, Node *n, Node *parent)
 {
     CXSourceRange r = clang_getCursorExtent(n->cur);
@@ -648,8 +676,7 @@ static Node *build(Ctx *c, Node *n, Node *parent)
     n->parent = parent;
     n->begin = file_offset(c, b);
     n->end = file_offset(c, e);
-    n->clean = n->begin != UINT32_MAX && n->end != UINT32_MAX && n->begin <= n->end &&
-               !loc_in_macro_body(c, b) && !loc_in_macro_body(c, e);
+    bool mb = loc_in_macro_body(c, b), me = loc_ends_macro(c, e);
     Build kb = {c, NULL, 0, 0};
     clang_visitChildren(n->cur, build_kid, &kb);
     n->kid = kb.v;
@@ -659,8 +686,36 @@ static Node *build(Ctx *c, Node *n, Node *parent)
         if (n->kid[i]->has_await)
             n->has_await = true;
     }
-    read_op(c, n);
     recognise(c, n);
+    if (n->kind == N_AWAIT || n->kind == N_SPAWN || n->kind == N_RUN || n->kind == N_DEFER) {
+        /* Written as NAME(...) in the file: its text is exactly that. */
+        unsigned end = invocation_end(c, n->begin);
+        n->clean = end != UINT32_MAX;
+        if (n->clean)
+            n->end = end;
+        if (n->kind == N_DEFER && n->clean) {
+            unsigned p = n->begin;
+            while (p < end && c->src[p] != '(')
+                p++;
+            n->arg_begin = p + 1;
+            n->arg_end = end - 1;
+        }
+    } else {
+        /* A node whose first or last token comes from a macro's replacement
+         * text is still written out in order when that token belongs to a
+         * child that does not cover the whole node (`await(f()) + 1`,
+         * `p ? q : NULL`); a node that a macro made entirely is opaque. */
+        Node *first = n->nkid ? n->kid[0] : NULL, *last = n->nkid ? n->kid[n->nkid - 1] : NULL;
+        bool ok = n->begin != UINT32_MAX && n->end != UINT32_MAX && n->begin <= n->end;
+        if (ok && mb)
+            ok = first && first->begin == n->begin && first->end < n->end &&
+                 (first->clean || !first->has_await);
+        if (ok && me)
+            ok = last && last->end == n->end && last->begin > n->begin &&
+                 (last->clean || !last->has_await);
+        n->clean = ok;
+    }
+    read_op(c, n);
     if (n->kind == N_AWAIT)
         n->has_await = true;
     return n;
@@ -892,7 +947,7 @@ static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool un
 
 static void set_needs_lower(Node *n)
 {
-    n->needs_lower = n->has_await || (n->var && n->var->member && !n->var->is_param);
+    n->needs_lower = n->has_await || (n->ck == CXCursor_VarDecl && n->var && n->var->member);
     for (int i = 0; i < n->nkid; i++) {
         set_needs_lower(n->kid[i]);
         if (n->kid[i]->needs_lower)
@@ -1017,11 +1072,24 @@ static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
     free(off);
 }
 
+static void dump(Ctx *c, Node *n, int depth)
+{
+    char *k = cx_str(clang_getCursorKindSpelling(n->ck));
+    fprintf(stderr, "%*s%s kind=%d [%u,%u) %s%s op=%s '%.*s'\n", depth * 2, "", k, n->kind, n->begin,
+            n->end, n->clean ? "clean" : "macro", n->has_await ? " await" : "", n->op,
+            n->end > n->begin && n->end - n->begin < 40 ? (int)(n->end - n->begin) : 0, c->src + n->begin);
+    free(k);
+    for (int i = 0; i < n->nkid; i++)
+        dump(c, n->kid[i], depth + 1);
+}
+
 static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
 {
     f->body = xcalloc(1, sizeof(Node));
     f->body->cur = body;
     build(c, f->body, NULL);
+    if (getenv("ASYNCC_DUMP"))
+        dump(c, f->body, 0);
 
     int n = clang_Cursor_getNumArguments(f->cur);
     for (int i = 0; i < n; i++)

@@ -80,6 +80,10 @@ struct Ctx {
     CXFile file;
     CXSourceRangeList *skipped; /* #if-ed out ranges of the main file */
 
+    unsigned *macro_starts;     /* where macro invocations begin and end */
+    unsigned *macro_ends;       /* in the main file, sorted */
+    unsigned nmacros;
+
     int nerrors;
     int nwarnings;
 
@@ -98,6 +102,7 @@ unsigned file_offset(Ctx *c, CXSourceLocation loc);
 /* Whether the location comes through a macro's replacement text (as
  * opposed to being written in the file or in a macro's argument). */
 bool loc_in_macro_body(Ctx *c, CXSourceLocation loc);
+bool loc_ends_macro(Ctx *c, CXSourceLocation loc);
 char *cx_str(CXString s);      /* copies and disposes */
 
 /* -------------------------------------------------------------- depfile.c */

@@ -278,7 +278,9 @@ static void begin_stmt(L *l, Node *s)
 {
     if (!at_line_start(l))
         return;
-    o_sync(l, s->begin);
+    /* Not between a fall-through comment and its case label. */
+    if (s->ck != CXCursor_CaseStmt && s->ck != CXCursor_DefaultStmt)
+        o_sync(l, s->begin);
     if (only_blank_before(l, s->begin)) {
         unsigned p = s->begin;
         while (p > 0 && (l->c->src[p - 1] == ' ' || l->c->src[p - 1] == '\t'))
@@ -1102,18 +1104,45 @@ static void ls_decl(L *l, Node *s, bool for_init)
 
 /* The statement with its parts in place: expression parts (evaluated once,
  * first) lowered before it, statement parts recursively. */
+/* Whether kid i of statement s is one of its expressions (evaluated once,
+ * before the rest) rather than a sub-statement. */
+static bool is_expr_part(L *l, Node *s, int i)
+{
+    switch (s->ck) {
+    case CXCursor_IfStmt:
+    case CXCursor_SwitchStmt:
+    case CXCursor_CaseStmt:
+    case CXCursor_WhileStmt:
+        return i == 0;
+    case CXCursor_DoStmt:
+        return i == 1;
+    case CXCursor_ForStmt: {
+        ForParts fp = for_parts(l, s);
+        return s->kid[i] != fp.body;
+    }
+    case CXCursor_LabelStmt:
+    case CXCursor_DefaultStmt:
+        return false;
+    default:
+        return clang_isExpression(s->kid[i]->ck);
+    }
+}
+
 static void ls_splice(L *l, Node *s)
 {
     char *save = NULL;
     bool wrapped = false, pre = false;
     char **texts = xcalloc((size_t)s->nkid + 1, sizeof *texts);
-    for (int i = 0; i < s->nkid; i++)
-        if (clang_isExpression(s->kid[i]->ck) && s->kid[i]->has_await)
+    bool *isx = xcalloc((size_t)s->nkid + 1, sizeof *isx);
+    for (int i = 0; i < s->nkid; i++) {
+        isx[i] = is_expr_part(l, s, i);
+        if (isx[i] && s->kid[i]->has_await)
             pre = true;
+    }
     if (pre) {
         wrapped = open_pre(l, s, &save);
         for (int i = 0; i < s->nkid; i++)
-            if (clang_isExpression(s->kid[i]->ck))
+            if (isx[i])
                 texts[i] = lx(l, s->kid[i]);
         if (wrapped)
             o_gen(l, "%s", l->ind);
@@ -1123,7 +1152,7 @@ static void ls_splice(L *l, Node *s)
     for (int i = 0; i < s->nkid; i++) {
         Node *k = s->kid[i];
         o_src(l, pos, k->begin);
-        if (clang_isExpression(k->ck)) {
+        if (isx[i]) {
             if (texts[i])
                 o_text(l, texts[i]);
             else
@@ -1138,6 +1167,7 @@ static void ls_splice(L *l, Node *s)
     for (int i = 0; i < s->nkid; i++)
         free(texts[i]);
     free(texts);
+    free(isx);
     close_pre(l, wrapped, save);
 }
 

@@ -60,18 +60,65 @@ unsigned file_offset(Ctx *c, CXSourceLocation loc)
     return off;
 }
 
+static bool in_sorted(const unsigned *v, unsigned n, unsigned x)
+{
+    unsigned lo = 0, hi = n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == x;
+}
+
+/* libclang 14's clang_getSpellingLocation answers with the file location,
+ * so a token of a macro's replacement text is told by where it maps: to the
+ * start of a macro invocation (its first token) or to the end of one (its
+ * last). */
 bool loc_in_macro_body(Ctx *c, CXSourceLocation loc)
 {
-    CXFile f1, f2;
-    unsigned o1, o2;
-    (void)c;
-    clang_getFileLocation(loc, &f1, NULL, NULL, &o1);
-    clang_getSpellingLocation(loc, &f2, NULL, NULL, &o2);
-    if (o1 != o2)
-        return true;
-    if (f1 == NULL || f2 == NULL)
-        return f1 != f2;
-    return !clang_File_isEqual(f1, f2);
+    return in_sorted(c->macro_starts, c->nmacros, file_offset(c, loc));
+}
+
+bool loc_ends_macro(Ctx *c, CXSourceLocation loc)
+{
+    return in_sorted(c->macro_ends, c->nmacros, file_offset(c, loc));
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    Ctx *c = data;
+    (void)parent;
+    if (cur.kind != CXCursor_MacroExpansion)
+        return CXChildVisit_Continue;
+    CXSourceRange r = clang_getCursorExtent(cur);
+    CXFile f;
+    unsigned b, e;
+    clang_getFileLocation(clang_getRangeStart(r), &f, NULL, NULL, &b);
+    if (f == NULL || !clang_File_isEqual(f, c->file))
+        return CXChildVisit_Continue;
+    clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &e);
+    c->macro_starts = xrealloc(c->macro_starts, sizeof(unsigned) * (c->nmacros + 1));
+    c->macro_ends = xrealloc(c->macro_ends, sizeof(unsigned) * (c->nmacros + 1));
+    c->macro_starts[c->nmacros] = b;
+    c->macro_ends[c->nmacros] = e;
+    c->nmacros++;
+    return CXChildVisit_Continue;
+}
+
+static void collect_macros(Ctx *c)
+{
+    clang_visitChildren(clang_getTranslationUnitCursor(c->tu), collect_macro, c);
+    qsort(c->macro_starts, c->nmacros, sizeof(unsigned), cmp_unsigned);
+    qsort(c->macro_ends, c->nmacros, sizeof(unsigned), cmp_unsigned);
 }
 
 static void add_arg(Ctx *c, const char *a)
@@ -183,7 +230,7 @@ int parse_input(Ctx *c, char **user_args, int nuser)
     add_fallback_include(c);
 
     c->index = clang_createIndex(0, 0);
-    unsigned opts = CXTranslationUnit_KeepGoing;
+    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord;
     enum CXErrorCode ec = clang_parseTranslationUnit2(
         c->index, c->input, (const char *const *)c->args, c->nargs, NULL, 0, opts, &c->tu);
     if (ec != CXError_Success || c->tu == NULL) {
@@ -199,5 +246,6 @@ int parse_input(Ctx *c, char **user_args, int nuser)
         return 2;
     }
     c->skipped = clang_getSkippedRanges(c->tu, c->file);
+    collect_macros(c);
     return 0;
 }
