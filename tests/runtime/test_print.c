@@ -71,8 +71,8 @@ static void prints_tasks(void **state)
     const char *want[] = {
         "3 tasks\n",
         " pmain: running\n    at pmain (test.async.c:102)\n",
-        " deep: waiting on sleep\n    async_sleep\n    at deep (test.async.c:105)\n"
-        "    at deep (test.async.c:103)\n    at deep (test.async.c:103)\n    awaited by task 0x",
+        (" deep: waiting on sleep\n    async_sleep\n    at deep (test.async.c:105)\n"
+         "    at deep (test.async.c:103)\n    at deep (test.async.c:103)\n    awaited by task 0x"),
         " waiter (task)\n",
         " waiter: waiting on task\n    await\n    at waiter (test.async.c:101)\n",
     };

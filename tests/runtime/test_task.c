@@ -175,7 +175,7 @@ static int big_resume(async_frame *fr)
     CO_EXIT(s);
     CO_DONE();
 }
-CO_NEW(big, struct big, (unsigned mode, int *ret, int depth), s->ret = ret; s->depth = depth;)
+CO_NEW(big, struct big, (unsigned mode, int *ret, int depth), s->ret = ret; s->depth = depth; s->v = 0;)
 
 struct bigmain { async_frame hdr; int *ret; async_task *t; int a, b; };
 CO_FN(bigmain);
