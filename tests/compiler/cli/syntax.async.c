@@ -1,0 +1,6 @@
+#include <async.h>
+
+async int broken(int x)
+{
+    return x +;
+}

@@ -1,0 +1,118 @@
+# Runs one translator test in CMake script mode:
+#
+#   cmake -DMODE=run|golden|diag|identity|untranslated|diff -DASYNCC=... -DINPUT=...
+#         [-DEXPECTED=...] [-DWORK=dir] [-DCOMPILERS=gcc;clang] [-DRUNTIME_LIB=...]
+#         [-DRUNTIME_INC=...] [-DPYTHON=...] [-DPYSCRIPT=...] -P driver.cmake
+#
+#  run           translate, compile with every compiler at -std=c11 -Wall
+#                -Wextra -pedantic -Werror, link with libasyncc, run, and
+#                compare stdout with EXPECTED
+#  golden        translate (from INPUT's directory, by relative name) and
+#                compare the output with EXPECTED byte for byte
+#  diag          translation fails with exit status 1, stderr equals
+#                EXPECTED, and no output is written
+#  identity      the output equals INPUT byte for byte
+#  untranslated  compiling INPUT directly fails and says to use asyncc
+#  diff          like run, and the output equals that of the asyncio twin
+cmake_minimum_required(VERSION 3.20)
+
+function(fail)
+  string(JOIN "" msg ${ARGN})
+  message(FATAL_ERROR "${msg}")
+endfunction()
+
+get_filename_component(name "${INPUT}" NAME)
+string(REGEX REPLACE "\\.async\\.c$|\\.c$" "" stem "${name}")
+file(MAKE_DIRECTORY "${WORK}")
+set(out "${WORK}/${stem}.out.c")
+file(REMOVE "${out}")
+
+if(MODE STREQUAL "untranslated")
+  list(GET COMPILERS 0 cc)
+  execute_process(COMMAND ${cc} -std=c11 -c "${INPUT}" -I "${RUNTIME_INC}" -o "${WORK}/${stem}.o"
+                  RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err2)
+  if(rc EQUAL 0)
+    fail("${INPUT} compiled without translation")
+  endif()
+  if(NOT err MATCHES "translate it with asyncc")
+    fail("no 'translate it with asyncc' message:\n${err}")
+  endif()
+  return()
+endif()
+
+get_filename_component(indir "${INPUT}" DIRECTORY)
+execute_process(COMMAND "${ASYNCC}" "${name}" -o "${out}" ${ARGS}
+                WORKING_DIRECTORY "${indir}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE sout ERROR_VARIABLE serr)
+
+if(MODE STREQUAL "diag")
+  if(NOT rc EQUAL 1)
+    fail("expected exit status 1, got ${rc}\n${serr}")
+  endif()
+  if(EXISTS "${out}")
+    fail("an output was written despite errors")
+  endif()
+  file(READ "${EXPECTED}" want)
+  if(NOT serr STREQUAL want)
+    file(WRITE "${WORK}/${stem}.stderr" "${serr}")
+    fail("diagnostics differ from ${EXPECTED}:\n--- got\n${serr}--- want\n${want}")
+  endif()
+  return()
+endif()
+
+if(NOT rc EQUAL 0)
+  fail("asyncc failed (${rc}):\n${serr}")
+endif()
+
+if(MODE STREQUAL "identity")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${INPUT}" "${out}" RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    fail("${INPUT} did not come through byte for byte")
+  endif()
+  return()
+endif()
+
+if(MODE STREQUAL "golden")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${EXPECTED}" "${out}" RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    execute_process(COMMAND diff -u "${EXPECTED}" "${out}" OUTPUT_VARIABLE d)
+    fail("output differs from ${EXPECTED}:\n${d}")
+  endif()
+  return()
+endif()
+
+# run / diff
+set(first_output "")
+foreach(cc IN LISTS COMPILERS)
+  get_filename_component(ccname "${cc}" NAME)
+  set(exe "${WORK}/${stem}.${ccname}")
+  execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -g
+                          -iquote "${indir}" -I "${RUNTIME_INC}" "${out}" "${RUNTIME_LIB}"
+                          -lm -pthread -o "${exe}"
+                  RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err2)
+  if(NOT rc EQUAL 0)
+    fail("${ccname} failed on the generated code:\n${err}${err2}")
+  endif()
+  execute_process(COMMAND "${exe}" RESULT_VARIABLE rc OUTPUT_VARIABLE got ERROR_VARIABLE err
+                  TIMEOUT 60)
+  if(NOT rc EQUAL 0)
+    fail("${ccname} build exited with ${rc}:\n${got}${err}")
+  endif()
+  if(MODE STREQUAL "run")
+    file(READ "${EXPECTED}" want)
+  else()
+    if(NOT PYTHON)
+      message(STATUS "python3 missing: differential part skipped")
+      return()
+    endif()
+    execute_process(COMMAND "${PYTHON}" "${PYSCRIPT}" RESULT_VARIABLE prc OUTPUT_VARIABLE want
+                    ERROR_VARIABLE perr TIMEOUT 120)
+    if(NOT prc EQUAL 0)
+      fail("the asyncio twin failed:\n${perr}")
+    endif()
+  endif()
+  if(NOT got STREQUAL want)
+    file(WRITE "${WORK}/${stem}.${ccname}.stdout" "${got}")
+    fail("${ccname} build printed something else than expected:\n--- got\n${got}--- want\n${want}")
+  endif()
+endforeach()
