@@ -954,7 +954,7 @@ static void set_needs_lower(Node *n)
             n->needs_lower = true;
     }
     if (n->kind == N_DEFER)
-        n->needs_lower = true;
+        n->needs_lower = false; /* an event: it only sets its bit */
 }
 
 /* Finds `await` written in the body that no await node accounts for (an
