@@ -5,6 +5,8 @@
 
 async int fetch_double(int x)
 {
-    await(async_sleep(FETCH_DELAY));
+    double delay = FETCH_DELAY;
+
+    await(async_sleep(delay));
     return 2 * x;
 }
