@@ -965,7 +965,7 @@ static void check_await_tokens(Ctx *c, AsyncFn *f, Node **aw, int naw)
         for (int j = i + 1; j < naw; j++)
             if (aw[i]->begin == aw[j]->begin) {
                 diag_error(c, aw[j]->begin, "'await' in a macro argument that is expanded more than once");
-                return;
+                aw[j]->begin = UINT32_MAX - 1; /* reported once */
             }
     unsigned p = f->body->begin, end = f->body->end;
     while (p < end) {
@@ -1064,7 +1064,7 @@ static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
                 clash = true;
         v->member = clash ? xasprintf("async__%s_%d", v->name, ++used) : xstrdup(v->name);
         const char *why;
-        if (!v->is_param && !type_spellable(v->type, &why))
+        if (!v->is_param && v->type.kind != CXType_VariableArray && !type_spellable(v->type, &why))
             diag_error(c, v->decl ? v->decl->begin : 0,
                        "variable '%s' lives across an await, and its type is %s, which the frame cannot name yet",
                        v->name, why);

@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Prints the physical line around `off` of `text` and a caret under it. */
@@ -32,24 +33,49 @@ static void print_caret(const char *text, size_t len, size_t off)
     fputs("^\n", stderr);
 }
 
+/* The presumed file and line of `off`, following #line directives.
+ * clang_getLocationForOffset maps an offset inside a macro's argument to the
+ * macro's invocation, so the line is taken at the start of a line that is
+ * not inside one, and the column counted in bytes from there. */
+static void presumed(Ctx *c, unsigned off, char **file, unsigned *line, unsigned *col)
+{
+    unsigned phys = line_of(c, off);
+    *line = phys;
+    *col = col_of(c, off);
+    *file = xstrdup(c->input);
+    if (c->tu == NULL)
+        return;
+    for (unsigned l = phys; l >= 1 && l + 8 > phys; l--) {
+        unsigned ls = c->lines[l - 1];
+        CXSourceLocation loc = clang_getLocationForOffset(c->tu, c->file, ls);
+        unsigned foff;
+        clang_getFileLocation(loc, NULL, NULL, NULL, &foff);
+        if (foff != ls)
+            continue;
+        CXString fname;
+        unsigned pl, pc;
+        clang_getPresumedLocation(loc, &fname, &pl, &pc);
+        const char *fn = clang_getCString(fname);
+        if (fn && *fn) {
+            free(*file);
+            *file = xstrdup(fn);
+        }
+        clang_disposeString(fname);
+        *line = pl + (phys - l);
+        return;
+    }
+}
+
 static void vdiag(Ctx *c, unsigned off, const char *kind, const char *fmt, va_list ap)
 {
-    CXString fname;
-    unsigned line = 0, col = 0;
-    CXSourceLocation loc = clang_getLocationForOffset(c->tu, c->file, off);
-    clang_getPresumedLocation(loc, &fname, &line, &col);
-    const char *fn = clang_getCString(fname);
-    if (fn == NULL || *fn == '\0')
-        fn = c->input;
-    if (line == 0) {
-        line = line_of(c, off);
-        col = col_of(c, off);
-    }
+    char *fn;
+    unsigned line, col;
+    presumed(c, off, &fn, &line, &col);
     fflush(stdout);
     fprintf(stderr, "%s:%u:%u: %s: ", fn, line, col, kind);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
-    clang_disposeString(fname);
+    free(fn);
     print_caret(c->src, c->len, off);
 }
 

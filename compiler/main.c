@@ -220,8 +220,7 @@ int main(int argc, char **argv)
         if (diag_clang(c) == 0)
             analyse(c);
         if (c->nerrors) {
-            fprintf(stderr, "%d error%s generated; %s not written.\n", c->nerrors,
-                    c->nerrors == 1 ? "" : "s", c->output);
+            fprintf(stderr, "%d error%s generated.\n", c->nerrors, c->nerrors == 1 ? "" : "s");
             return 1;
         }
         if (c->an->nedits)

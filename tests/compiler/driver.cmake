@@ -9,6 +9,7 @@
 #                compare stdout with EXPECTED
 #  golden        translate (from INPUT's directory, by relative name) and
 #                compare the output with EXPECTED byte for byte
+#  warn          translation succeeds; stderr (warnings) equals EXPECTED
 #  diag          translation fails with exit status 1, stderr equals
 #                EXPECTED, and no output is written
 #  identity      the output equals INPUT byte for byte
@@ -62,6 +63,17 @@ endif()
 
 if(NOT rc EQUAL 0)
   fail("asyncc failed (${rc}):\n${serr}")
+endif()
+
+if(MODE STREQUAL "warn")
+  file(READ "${EXPECTED}" want)
+  if(NOT serr STREQUAL want)
+    fail("warnings differ from ${EXPECTED}:\n--- got\n${serr}--- want\n${want}")
+  endif()
+  if(NOT EXISTS "${out}")
+    fail("warnings stopped the output")
+  endif()
+  return()
 endif()
 
 if(MODE STREQUAL "identity")

@@ -1,0 +1,6 @@
+#include <async.h>
+
+async int main(void)
+{
+    return 0;
+}

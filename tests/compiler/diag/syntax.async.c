@@ -1,0 +1,7 @@
+#include <async.h>
+
+async int f(int x)
+{
+    int y = x +;
+    return y;
+}

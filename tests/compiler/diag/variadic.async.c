@@ -1,0 +1,6 @@
+#include <async.h>
+
+async int sum(int n, ...)
+{
+    return n;
+}
