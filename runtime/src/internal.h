@@ -65,6 +65,8 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 void *async__alloc(size_t size);
 void *async__realloc(void *p, size_t size);
 void  async__free(void *p);
+void *async__alloc_huge(size_t size);  /* 2 MiB aligned, huge pages */
+void  async__free_huge(void *p, size_t size);
 /* A pool's own counting point: true when the test hook says this
  * allocation fails.  Pools call it once per block, on their slow path only
  * when no test is armed. */
@@ -160,16 +162,17 @@ extern const unsigned async__rt_lines[1];
 
 struct async__slab;
 typedef struct async__pool_class {
-    void *free;             /* free list, linked through word 1 */
     char *bump, *end;       /* rest of the newest slab */
     struct async__slab *slabs;
-    uint32_t nslabs;
+    size_t bytes;           /* in all its slabs */
 } async__pool_class;
 
 typedef struct async__pool {
-    async__pool_class cls[ASYNC__POOL_NCLASS];
-    size_t live;            /* blocks handed out, not given back */
+    bool counting;          /* a test counts every block (see alloc.c) */
     bool tasks;             /* a task pool: keeps word 0 of free blocks 0 */
+    size_t live;            /* blocks handed out, not given back */
+    void *free[ASYNC__POOL_NCLASS]; /* free lists, linked through word 1 */
+    async__pool_class cls[ASYNC__POOL_NCLASS];
 } async__pool;
 
 void  async__pool_init(async__pool *p, bool tasks);
@@ -185,29 +188,35 @@ static inline size_t async__pool_round(size_t size)
 
 static inline void *async__pool_get(async__pool *p, size_t size)
 {
-    async__pool_class *c = &p->cls[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
-    void *b = c->free;
-    if (async__likely(b != NULL && async__alloc_fail_at == 0)) {
+    void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+    void *b = *head;
+    if (async__likely(b != NULL && !p->counting)) {
         ASYNC__UNPOISON(b, async__pool_round(size));
-        c->free = ((void **)b)[1];
+        *head = ((void **)b)[1];
         p->live++;
         return b;
     }
     return async__pool_grow(p, size);
 }
 
+/* Gives a frame block back (a task block: async__pool_put_task). */
 static inline void async__pool_put(async__pool *p, void *b, size_t size)
 {
-    async__pool_class *c = &p->cls[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
-    ((void **)b)[1] = c->free;
-    c->free = b;
+    void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+    ((void **)b)[1] = *head;
+    *head = b;
     p->live--;
-    if (p->tasks) {
-        *(uint32_t *)b = 0;
-        ASYNC__POISON((char *)b + 8, async__pool_round(size) - 8);
-    } else {
-        ASYNC__POISON(b, async__pool_round(size));
-    }
+    ASYNC__POISON(b, async__pool_round(size));
+}
+
+static inline void async__pool_put_task(async__pool *p, void *b, size_t size)
+{
+    void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+    ((void **)b)[1] = *head;
+    *head = b;
+    p->live--;
+    *(uint32_t *)b = 0;
+    ASYNC__POISON((char *)b + 8, async__pool_round(size) - 8);
 }
 
 /* ------------------------------------------------------------------------
@@ -233,6 +242,10 @@ typedef struct async__loop {
     size_t unfinished;          /* tasks created and not done */
     size_t ntasks;              /* task blocks allocated */
     size_t nlarge_frames;       /* frames from async__alloc */
+    size_t iterations;
+    size_t nio;                 /* I/O waits registered (io_epoll.c) */
+    async_frame yield;          /* what await(async_sleep(0)) awaits: no
+                                   allocation for a yield (see sleep.c) */
     bool closing;               /* shutting down: new tasks start cancelled */
     void *io;                   /* io_epoll.c's state */
 } async__loop;
@@ -276,9 +289,17 @@ extern _Thread_local async__close_stats async__last_close;
 /* ------------------------------------------------------------------------
  * task.c: tasks, frames, the resume and unwind of a task.
  * ---------------------------------------------------------------------- */
-void async__task_run(async__loop *loop, async_task *t);
+/* Runs the tasks of a batch (linked through u.next), in order. */
+void async__run_batch(async__loop *loop, async_task *batch);
 void async__task_free(async__loop *loop, async_task *t);
-void async__frame_free(async__loop *loop, async_frame *f);
+static inline void async__frame_free(async__loop *loop, async_frame *f)
+{
+    void async__frame_free_large(async__loop *loop, async_frame *f);
+    if (async__likely(f->size <= ASYNC__POOL_MAX))
+        async__pool_put(&loop->frames, f, f->size);
+    else
+        async__frame_free_large(loop, f);
+}
 /* Cancel what `t` waits on, or make it ready: the second half of cancel. */
 void async__task_cancel_wait(async__loop *loop, async_task *t);
 ASYNC__NORETURN ASYNC__COLD void async__die(const char *func, const char *reason);
@@ -308,7 +329,10 @@ uint64_t async__deadline(const async__loop *loop, double seconds);
  * ---------------------------------------------------------------------- */
 int  async__io_init(async__loop *loop);
 void async__io_close(async__loop *loop);
-bool async__io_pending(const async__loop *loop); /* anything registered */
+static inline bool async__io_pending(const async__loop *loop) /* anything registered */
+{
+    return loop->nio != 0;
+}
 /* Waits for readiness up to `deadline` (monotonic ns; 0: do not block,
  * UINT64_MAX: no timer) and makes the ready tasks ready. */
 void async__io_poll(async__loop *loop, uint64_t deadline);

@@ -16,17 +16,13 @@
 int async__io_init(async__loop *loop)
 {
     loop->io = NULL;
+    loop->nio = 0;
     return 0;
 }
 
 void async__io_close(async__loop *loop)
 {
     loop->io = NULL;
-}
-
-bool async__io_pending(const async__loop *loop)
-{
-    return loop->io != NULL;
 }
 
 void async__io_poll(async__loop *loop, uint64_t deadline)

@@ -70,14 +70,10 @@ static void iterate(async__loop *loop)
     } else {
         loop->now_stale = true;
     }
-    async_task *t = loop->head;
+    async_task *batch = loop->head;
     loop->head = loop->tail = NULL;
-    while (t) {
-        async_task *next = t->u.next;
-        async__task_run(loop, t);
-        t = next;
-    }
-    async__last_close.iterations++;
+    async__run_batch(loop, batch);
+    loop->iterations++;
 }
 
 /* Calls fn on every task, in creation order where memory allows the sort,
@@ -183,6 +179,7 @@ int async__run(async_frame *root)
     async__last_close.timers = loop->nheap;
     async__last_close.ready = loop->head != NULL;
     async__last_close.tasks_at_close = loop->ntasks - 1;   /* the main task */
+    async__last_close.iterations = loop->iterations;
 
     if (async__trace_on)
         async__trace_close();

@@ -32,6 +32,9 @@ struct async__slab {
 
 #define SLAB_FIRST ((size_t)4096)
 #define SLAB_MAX   ((size_t)1 << 20)
+/* A class holding this much takes its next slabs in huge pages. */
+#define HUGE_FROM  ((size_t)16 << 20)
+#define HUGE_SLAB  ((size_t)8 << 20)
 
 static char *slab_data(struct async__slab *s)
 {
@@ -42,6 +45,7 @@ void async__pool_init(async__pool *p, bool tasks)
 {
     memset(p, 0, sizeof *p);
     p->tasks = tasks;
+    p->counting = async__alloc_fail_at != 0;
 }
 
 void async__pool_destroy(async__pool *p)
@@ -51,37 +55,51 @@ void async__pool_destroy(async__pool *p)
         while (s) {
             struct async__slab *next = s->next;
             ASYNC__UNPOISON(slab_data(s), s->bytes);
-            async__free(s);
+            if (s->bytes + sizeof *s == HUGE_SLAB)
+                async__free_huge(s, HUGE_SLAB);
+            else
+                async__free(s);
             s = next;
         }
     }
     memset(p->cls, 0, sizeof p->cls);
+    memset(p->free, 0, sizeof p->free);
 }
 
 /* The slow path of async__pool_get: the free list is empty, or a test armed
  * an allocation failure and every block counts. */
 void *async__pool_grow(async__pool *p, size_t size)
 {
-    if (async__alloc_fail_at != 0 && async__alloc_should_fail())
+    if (p->counting && async__alloc_should_fail())
         return NULL;
-    async__pool_class *c = &p->cls[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+    size_t i = (size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
+    async__pool_class *c = &p->cls[i];
     size_t bs = async__pool_round(size);
-    void *b = c->free;
+    void *b = p->free[i];
     if (b) {
         ASYNC__UNPOISON(b, bs);
-        c->free = ((void **)b)[1];
+        p->free[i] = ((void **)b)[1];
         p->live++;
         return b;
     }
     if (c->bump == NULL || (size_t)(c->end - c->bump) < bs) {
-        size_t bytes = c->nslabs >= 8 ? SLAB_MAX : SLAB_FIRST << c->nslabs;
-        struct async__slab *s = async__alloc(sizeof *s + bytes);
+        /* Each slab as big as the class's slabs so far (geometric growth)
+         * up to 1 MiB; 8 MiB slabs of huge pages for a class already big. */
+        struct async__slab *s;
+        size_t bytes;
+        if (c->bytes >= HUGE_FROM) {
+            bytes = HUGE_SLAB - sizeof *s;
+            s = async__alloc_huge(HUGE_SLAB);
+        } else {
+            bytes = c->bytes < SLAB_FIRST ? SLAB_FIRST : c->bytes > SLAB_MAX ? SLAB_MAX : c->bytes;
+            s = async__alloc(sizeof *s + bytes);
+        }
         if (!s)
             return NULL;
         s->next = c->slabs;
         s->bytes = bytes;
         c->slabs = s;
-        c->nslabs++;
+        c->bytes += bytes;
         c->bump = slab_data(s);
         c->end = c->bump + bytes;
         ASYNC__POISON(c->bump, bytes);

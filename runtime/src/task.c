@@ -76,7 +76,7 @@ void async__task_free(async__loop *loop, async_task *t)
         t->flags = 0;
         async__free(h);
     } else {
-        async__pool_put(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
+        async__pool_put_task(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
     }
     loop->ntasks--;
 }
@@ -111,14 +111,10 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
     return f;
 }
 
-void async__frame_free(async__loop *loop, async_frame *f)
+void async__frame_free_large(async__loop *loop, async_frame *f)
 {
-    if (async__likely(f->size <= ASYNC__POOL_MAX)) {
-        async__pool_put(&loop->frames, f, f->size);
-    } else {
-        loop->nlarge_frames--;
-        async__free(f);
-    }
+    loop->nlarge_frames--;
+    async__free(f);
 }
 
 /* ------------------------------------------------------------------------
@@ -214,7 +210,9 @@ static uint32_t unwind(async__loop *loop, async_task *t)
     return status;
 }
 
-void async__task_run(async__loop *loop, async_task *t)
+/* Resumes t once.  loop->current is t afterwards; async__run_batch clears
+ * it once the batch is done (nothing but the runtime runs in between). */
+static inline void task_run(async__loop *loop, async_task *t)
 {
     uint32_t done = 0;   /* T_DONE | status, when it finished */
     t->flags &= ~(uint32_t)T_READY;
@@ -252,7 +250,6 @@ void async__task_run(async__loop *loop, async_task *t)
         }
     }
 
-    loop->current = NULL;
     if (async__unlikely(async__trace_on))
         async__trace_run_end(t, done ? NULL : async__task_waits_on(t));
     if (done) {
@@ -263,12 +260,30 @@ void async__task_run(async__loop *loop, async_task *t)
     }
 }
 
+void async__run_batch(async__loop *loop, async_task *t)
+{
+    while (t) {
+        async_task *next = t->u.next;
+        task_run(loop, t);
+        t = next;
+    }
+    loop->current = NULL;
+}
+
 int async__await(async_frame *self, async_frame *child)
 {
-    async_task *t = async__cur->current;
+    async__loop *loop = async__cur;
+    async_task *t = loop->current;
     if (async__unlikely(!child)) {
         t->flags |= T_NOMEM;
         ASYNC__INNER(t) = self;
+        return ASYNC__SUSPENDED;
+    }
+    if (child == &loop->yield) {
+        /* await(async_sleep(0)): back to the tail of the ready queue; the
+         * task resumes at `self` (sleep.c). */
+        ASYNC__INNER(t) = self;
+        async__ready_push(loop, t);
         return ASYNC__SUSPENDED;
     }
     child->caller = self;
@@ -276,7 +291,7 @@ int async__await(async_frame *self, async_frame *child)
     if (child->fn->resume(child) != ASYNC__DONE)
         return ASYNC__SUSPENDED;
     ASYNC__INNER(t) = self;
-    async__frame_free(async__cur, child);
+    async__frame_free(loop, child);
     return ASYNC__DONE;
 }
 
