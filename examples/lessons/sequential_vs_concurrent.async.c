@@ -17,9 +17,9 @@
  *
  *     sequential_vs_concurrent.async.c:58:5: warning: blocking call 'nanosleep' in async function 'make_pizza_blocking' blocks the event loop
  *
- * The fix is part 2: an async version of the wait.  For blocking work that
- * has no async version, await(async_to_thread(fn, arg)) runs it on a worker
- * thread while the loop goes on.  Where blocking the loop is really what
+ * The fix is part 2: an async version of the wait.  Blocking work that has
+ * no async version belongs on a worker thread (asyncio's to_thread; asyncc
+ * plans async_to_thread for it).  Where blocking the loop is really what
  * you mean (lesson 2 does it to make a point), write
  * ASYNC_BLOCKING(nanosleep(...)) and the warning goes away.
  *
