@@ -47,7 +47,8 @@ endif()
 foreach(case_msg
     "other_directory|call it in the directory that creates 'other_dir'"
     "missing_file|no such file: "
-    "no_target|no target named 'no_such_target'")
+    "no_target|no target named 'no_such_target'"
+    "wrong_version|compatible with requested version \"0.2\"")
   string(REPLACE "|" ";" pair "${case_msg}")
   list(GET pair 0 case)
   list(GET pair 1 msg)
