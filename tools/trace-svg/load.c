@@ -27,7 +27,55 @@ struct loader {
     char *err;
     size_t errsize;
     bool failed;
+    size_t *slots;          /* rows by (pid, tid): index + 1, 0 for empty */
+    size_t nslots;
+    const char **pids;      /* the distinct pids, pointing into rows */
+    size_t npids, cappids;
 };
+
+static size_t hash_ids(const char *pid, const char *tid)
+{
+    size_t h = 1469598103934665603u;    /* FNV-1a, over "pid\0tid" */
+    for (const char *p = pid; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    h *= 1099511628211u;
+    for (const char *p = tid; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
+/* The slot of (pid, tid): where its row is, or the empty slot for it. */
+static size_t *slot_for(struct loader *ld, const char *pid, const char *tid)
+{
+    size_t mask = ld->nslots - 1;
+    for (size_t i = hash_ids(pid, tid) & mask;; i = (i + 1) & mask) {
+        size_t *s = &ld->slots[i];
+        if (*s == 0)
+            return s;
+        const struct row *row = ld->tr->rows[*s - 1];
+        if (strcmp(row->tid, tid) == 0 && strcmp(row->pid, pid) == 0)
+            return s;
+    }
+}
+
+/* Keeps the table at most half full. */
+static bool grow_slots(struct loader *ld)
+{
+    if ((ld->tr->nrows + 1) * 2 <= ld->nslots)
+        return true;
+    size_t n = ld->nslots ? ld->nslots * 2 : 64;
+    size_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return false;
+    free(ld->slots);
+    ld->slots = slots;
+    ld->nslots = n;
+    for (size_t i = 0; i < ld->tr->nrows; i++) {
+        const struct row *row = ld->tr->rows[i];
+        *slot_for(ld, row->pid, row->tid) = i + 1;
+    }
+    return true;
+}
 
 static bool fail(struct loader *ld, const char *fmt, ...)
 {
@@ -84,13 +132,13 @@ static struct row *row_for(struct loader *ld, const struct json *ev)
         fail(ld, "event %zu: 'pid' and 'tid' must be numbers or strings", tr->nevents);
         return NULL;
     }
-    /* Rows are few (one per task); a linear search from the most recent
-     * one is fast for the usual pattern of events close together. */
-    for (size_t i = tr->nrows; i-- > 0;) {
-        struct row *row = tr->rows[i];
-        if (strcmp(row->tid, tid) == 0 && strcmp(row->pid, pid) == 0)
-            return row;
+    if (!grow_slots(ld)) {
+        fail(ld, "out of memory");
+        return NULL;
     }
+    size_t *slot = slot_for(ld, pid, tid);
+    if (*slot)
+        return tr->rows[*slot - 1];
     struct row *row = calloc(1, sizeof *row);
     if (!row || !grow((void **)&tr->rows, &tr->caprows, tr->nrows, sizeof *tr->rows)) {
         free(row);
@@ -105,17 +153,24 @@ static struct row *row_for(struct loader *ld, const struct json *ev)
         fail(ld, "out of memory");
         return NULL;
     }
+    *slot = tr->nrows;
     const struct json *t = json_get(ev, "tid");
     if (t && t->kind == JSON_NUMBER) {
         row->sort = t->num;
         row->has_sort = true;
     }
+    /* A new pid: runs are few, so a list of the pids seen is enough. */
     bool seen = false;
-    for (size_t i = 0; i + 1 < tr->nrows; i++)
-        if (strcmp(tr->rows[i]->pid, pid) == 0)
-            seen = true;
-    if (!seen)
+    for (size_t i = 0; i < ld->npids && !seen; i++)
+        seen = strcmp(ld->pids[i], pid) == 0;
+    if (!seen) {
+        if (!grow((void **)&ld->pids, &ld->cappids, ld->npids, sizeof *ld->pids)) {
+            fail(ld, "out of memory");
+            return NULL;
+        }
+        ld->pids[ld->npids++] = row->pid;
         tr->npids++;
+    }
     return row;
 }
 
@@ -365,6 +420,8 @@ bool trace_load(struct trace *tr, const char *name, const char *text, size_t len
     if (!ld.failed && tr->nrun + tr->nwait == 0)
         fail(&ld, "no spans to draw (%zu events, none of them 'X', or 'B' with its 'E')",
              tr->nevents);
+    free(ld.slots);
+    free(ld.pids);
     if (ld.failed)
         return false;
 
