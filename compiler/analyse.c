@@ -160,6 +160,91 @@ static int call_kind(CXCursor call, CXCursor *callee)
     return fn_kind(r);
 }
 
+/* The names of the async functions declared so far, for a quick look at an
+ * ordinary function's text before walking its AST: most functions use no
+ * async function at all and need no walk. */
+static char **names;
+static size_t names_cap, names_count;
+
+static size_t name_hash(const char *s, size_t n)
+{
+    size_t h = 5381;
+    for (size_t i = 0; i < n; i++)
+        h = h * 33 + (unsigned char)s[i];
+    return h;
+}
+
+static bool name_known(const char *s, size_t n)
+{
+    if (names_cap == 0)
+        return false;
+    for (size_t h = name_hash(s, n) & (names_cap - 1); names[h]; h = (h + 1) & (names_cap - 1))
+        if (strlen(names[h]) == n && memcmp(names[h], s, n) == 0)
+            return true;
+    return false;
+}
+
+static void name_add(const char *s)
+{
+    if (name_known(s, strlen(s)))
+        return;
+    if ((names_count + 1) * 2 > names_cap) {
+        size_t ncap = names_cap ? names_cap * 2 : 256;
+        char **nt = xcalloc(ncap, sizeof *nt);
+        for (size_t i = 0; i < names_cap; i++)
+            if (names[i]) {
+                size_t h = name_hash(names[i], strlen(names[i])) & (ncap - 1);
+                while (nt[h])
+                    h = (h + 1) & (ncap - 1);
+                nt[h] = names[i];
+            }
+        free(names);
+        names = nt;
+        names_cap = ncap;
+    }
+    size_t h = name_hash(s, strlen(s)) & (names_cap - 1);
+    while (names[h])
+        h = (h + 1) & (names_cap - 1);
+    names[h] = xstrdup(s);
+    names_count++;
+}
+
+static bool is_ident_char(char ch)
+{
+    return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* Whether [b, e) of the main file names an async function, or anything
+ * that starts with async or await (the macros of async.h). */
+static bool text_uses_async(Ctx *c, unsigned b, unsigned e)
+{
+    if (b == UINT32_MAX || e == UINT32_MAX || e > c->len)
+        return true;
+    for (unsigned p = b; p < e;) {
+        if (!is_ident_char(c->src[p]) || (c->src[p] >= '0' && c->src[p] <= '9')) {
+            p++;
+            continue;
+        }
+        unsigned s = p;
+        while (p < e && is_ident_char(c->src[p]))
+            p++;
+        if (p - s >= 5 && (memcmp(c->src + s, "async", 5) == 0 || memcmp(c->src + s, "await", 5) == 0))
+            return true;
+        if (name_known(c->src + s, p - s))
+            return true;
+    }
+    return false;
+}
+
+typedef struct Top {
+    Ctx *c;
+    CXCursor *headers_used;     /* async functions whose entry points are known */
+    int nheaders;
+    unsigned decl_begin;        /* start of the current top-level declaration */
+} Top;
+
+static void note_use(Ctx *c, CXCursor callee);
+
 /* ---------------------------------------------------------------------
  * Edits of the main file.
  * ------------------------------------------------------------------- */
@@ -326,6 +411,7 @@ static bool split_call(Ctx *c, CXCursor x, CXCursor *call, CXCursor *lhs, bool *
         check_result_lvalue(c, *lhs);
     }
     *call = x;
+    note_use(c, callee);
     return true;
 }
 
@@ -475,11 +561,6 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
 /* ---------------------------------------------------------------------
  * The tree of an async function's body.
  * ------------------------------------------------------------------- */
-typedef struct Build {
-    Ctx *c;
-    Node **v;
-    int n, cap;
-} Build;
 
 Node *strip(Node *n)
 {
@@ -545,17 +626,36 @@ static void read_op(Ctx *c, Node *n)
     n->op[i] = '\0';
 }
 
-static enum CXChildVisitResult build_kid(CXCursor cur, CXCursor parent, CXClientData data)
+/* The tree is copied in one recursive visit (one clang_visitChildren per
+ * function, not per node, which costs more than the rest): a stack of open
+ * nodes follows the visit's depth through each cursor's parent. */
+typedef struct Build {
+    Node **stack;
+    int depth, cap;
+} Build;
+
+static void add_kid(Node *p, Node *k)
+{
+    if ((p->nkid & (p->nkid - 1)) == 0) /* 0, 1, 2, 4, ...: grow */
+        p->kid = xrealloc(p->kid, sizeof *p->kid * (size_t)(p->nkid ? p->nkid * 2 : 1));
+    p->kid[p->nkid++] = k;
+    k->parent = p;
+}
+
+static enum CXChildVisitResult build_visit(CXCursor cur, CXCursor parent, CXClientData data)
 {
     Build *b = data;
-    (void)parent;
-    if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 8;
-        b->v = xrealloc(b->v, sizeof *b->v * (size_t)b->cap);
+    while (b->depth > 1 && !clang_equalCursors(b->stack[b->depth - 1]->cur, parent))
+        b->depth--;
+    Node *n = xcalloc(1, sizeof *n);
+    n->cur = cur;
+    add_kid(b->stack[b->depth - 1], n);
+    if (b->depth == b->cap) {
+        b->cap *= 2;
+        b->stack = xrealloc(b->stack, sizeof *b->stack * (size_t)b->cap);
     }
-    b->v[b->n++] = (Node *)xcalloc(1, sizeof(Node));
-    b->v[b->n - 1]->cur = cur;
-    return CXChildVisit_Continue;
+    b->stack[b->depth++] = n;
+    return CXChildVisit_Recurse;
 }
 
 static void flatten_items(Node *n, Node ***v, int *cnt)
@@ -606,6 +706,8 @@ static void recognise(Ctx *c, Node *n)
         CXCursor callee;
         int k = call_kind(n->cur, &callee);
         n->callee = k == FK_ASYNC ? callee : clang_getNullCursor();
+        if (k == FK_ASYNC)
+            note_use(c, callee);
         if (k == FK_GATHER_MARKER && n->nkid >= 2) {
             n->kind = N_GATHER;
             flatten_items(n->kid[1], &n->items, &n->nitems);
@@ -668,21 +770,17 @@ static unsigned invocation_end(Ctx *c, unsigned p)
     return UINT32_MAX;
 }
 
-static Node *build(Ctx *c, Node *n, Node *parent)
+/* Fills in a node whose children have been copied: offsets, the shapes of
+ * async.h's macros, whether its text is written out in order. */
+static void finish(Ctx *c, Node *n)
 {
     CXSourceRange r = clang_getCursorExtent(n->cur);
-    CXSourceLocation b = clang_getRangeStart(r), e = clang_getRangeEnd(r);
     n->ck = clang_getCursorKind(n->cur);
-    n->parent = parent;
-    n->begin = file_offset(c, b);
-    n->end = file_offset(c, e);
-    bool mb = loc_in_macro_body(c, b), me = loc_ends_macro(c, e);
-    Build kb = {c, NULL, 0, 0};
-    clang_visitChildren(n->cur, build_kid, &kb);
-    n->kid = kb.v;
-    n->nkid = kb.n;
+    n->begin = file_offset(c, clang_getRangeStart(r));
+    n->end = file_offset(c, clang_getRangeEnd(r));
+    bool mb = starts_macro(c, n->begin), me = ends_macro(c, n->end);
     for (int i = 0; i < n->nkid; i++) {
-        build(c, n->kid[i], n);
+        finish(c, n->kid[i]);
         if (n->kid[i]->has_await)
             n->has_await = true;
     }
@@ -718,7 +816,18 @@ static Node *build(Ctx *c, Node *n, Node *parent)
     read_op(c, n);
     if (n->kind == N_AWAIT)
         n->has_await = true;
-    return n;
+}
+
+static Node *build(Ctx *c, CXCursor cur)
+{
+    Node *root = xcalloc(1, sizeof *root);
+    root->cur = cur;
+    Build b = {xcalloc(64, sizeof(Node *)), 1, 64};
+    b.stack[0] = root;
+    clang_visitChildren(cur, build_visit, &b);
+    free(b.stack);
+    finish(c, root);
+    return root;
 }
 
 /* ---------------------------------------------------------------------
@@ -1085,9 +1194,7 @@ static void dump(Ctx *c, Node *n, int depth)
 
 static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
 {
-    f->body = xcalloc(1, sizeof(Node));
-    f->body->cur = body;
-    build(c, f->body, NULL);
+    f->body = build(c, body);
     if (getenv("ASYNCC_DUMP"))
         dump(c, f->body, 0);
 
@@ -1107,13 +1214,6 @@ static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
 /* ---------------------------------------------------------------------
  * The top level.
  * ------------------------------------------------------------------- */
-typedef struct Top {
-    Ctx *c;
-    CXCursor *headers_used;     /* async functions from headers, declared */
-    int nheaders;
-    unsigned decl_begin;        /* start of the current top-level declaration */
-} Top;
-
 static bool in_main_file(Ctx *c, CXCursor cur)
 {
     CXFile f;
@@ -1121,56 +1221,43 @@ static bool in_main_file(Ctx *c, CXCursor cur)
     return f && clang_File_isEqual(f, c->file);
 }
 
-/* The entry point of an async function declared only in a header, before the
- * top-level declaration that first uses it. */
-typedef struct UseScan {
-    Top *top;
-} UseScan;
-
-static enum CXChildVisitResult scan_uses(CXCursor cur, CXCursor parent, CXClientData data)
+/* The entry point of an async function declared only in a header goes
+ * before the top-level declaration that first uses it. */
+static void note_use(Ctx *c, CXCursor callee)
 {
-    Top *t = data;
-    Ctx *c = t->c;
-    (void)parent;
-    if (cur.kind != CXCursor_CallExpr)
-        return CXChildVisit_Recurse;
-    CXCursor callee;
-    if (call_kind(cur, &callee) != FK_ASYNC)
-        return CXChildVisit_Recurse;
+    Top *t = c->top;
+    if (t == NULL || clang_Cursor_isNull(callee))
+        return;
     CXCursor canon = clang_getCanonicalCursor(callee);
-    /* Declared in the main file?  Then its prototype becomes the entry point. */
-    bool main_decl = false;
+    for (int i = 0; i < t->nheaders; i++)
+        if (clang_equalCursors(t->headers_used[i], canon))
+            return;
+    t->headers_used = xrealloc(t->headers_used, sizeof *t->headers_used * (size_t)(t->nheaders + 1));
+    t->headers_used[t->nheaders++] = canon;
+    /* Declared in the main file: its prototype becomes the entry point's. */
     CXCursor def = clang_getCursorDefinition(callee);
     if (in_main_file(c, canon) || (!clang_Cursor_isNull(def) && in_main_file(c, def)))
-        main_decl = true;
-    if (!main_decl) {
-        for (int i = 0; i < t->nheaders; i++)
-            if (clang_equalCursors(t->headers_used[i], canon))
-                return CXChildVisit_Recurse;
-        t->headers_used = xrealloc(t->headers_used, sizeof *t->headers_used * (size_t)(t->nheaders + 1));
-        t->headers_used[t->nheaders++] = canon;
-        /* async.h declares the runtime's own entry points. */
-        CXFile hf;
-        clang_getFileLocation(clang_getCursorLocation(canon), &hf, NULL, NULL, NULL);
-        char *hn = hf ? cx_str(clang_getFileName(hf)) : xstrdup("");
-        const char *base = strrchr(hn, '/');
-        base = base ? base + 1 : hn;
-        bool runtime = strcmp(base, "async.h") == 0;
-        free(hn);
-        if (!runtime) {
-            unsigned at = t->decl_begin;
-            while (at > 0 && c->src[at - 1] != '\n')
-                at--;
-            char *proto = entry_proto(c, canon, false, false);
-            Buf b = {0};
-            buf_printf(&b, "%s;\n", proto);
-            if (!c->no_line)
-                emit_line_directive(c, &b, line_of(c, at));
-            add_edit(c, at, at, buf_take(&b));
-            free(proto);
-        }
-    }
-    return CXChildVisit_Recurse;
+        return;
+    /* async.h declares the runtime's own entry points. */
+    CXFile hf;
+    clang_getFileLocation(clang_getCursorLocation(canon), &hf, NULL, NULL, NULL);
+    char *hn = hf ? cx_str(clang_getFileName(hf)) : xstrdup("");
+    const char *base = strrchr(hn, '/');
+    base = base ? base + 1 : hn;
+    bool runtime = strcmp(base, "async.h") == 0;
+    free(hn);
+    if (runtime)
+        return;
+    unsigned at = t->decl_begin;
+    while (at > 0 && c->src[at - 1] != '\n')
+        at--;
+    char *proto = entry_proto(c, canon, false, false);
+    Buf b = {0};
+    buf_printf(&b, "%s;\n", proto);
+    if (!c->no_line)
+        emit_line_directive(c, &b, line_of(c, at));
+    add_edit(c, at, at, buf_take(&b));
+    free(proto);
 }
 
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClientData data)
@@ -1178,17 +1265,26 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     Top *t = data;
     Ctx *c = t->c;
     (void)parent;
-    if (!in_main_file(c, cur))
+    if (cur.kind == CXCursor_MacroExpansion || cur.kind == CXCursor_MacroDefinition ||
+        cur.kind == CXCursor_InclusionDirective)
         return CXChildVisit_Continue;
+    if (!in_main_file(c, cur)) {
+        if (cur.kind == CXCursor_FunctionDecl && clang_Cursor_hasAttrs(cur) && has_async_attr(cur)) {
+            char *n = cx_str(clang_getCursorSpelling(cur));
+            name_add(n);
+            free(n);
+        }
+        return CXChildVisit_Continue;
+    }
     t->decl_begin = cur_begin(c, cur);
     if (t->decl_begin == UINT32_MAX)
         return CXChildVisit_Continue;
-    /* Entry points of header-declared async functions used here. */
-    clang_visitChildren(cur, scan_uses, t);
 
     if (cur.kind == CXCursor_FunctionDecl) {
         bool async = has_async_attr(cur);
         char *name = cx_str(clang_getCursorSpelling(cur));
+        if (async)
+            name_add(name);
         if (async) {
             bool is_static = clang_Cursor_getStorageClass(cur) == CX_SC_Static;
             if (strcmp(name, "main") == 0)
@@ -1230,12 +1326,16 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
             return CXChildVisit_Continue;
         }
         free(name);
-        Walk w = {c, false};
-        clang_visitChildren(cur, ordinary_visit, &w);
+        if (text_uses_async(c, t->decl_begin, cur_end(c, cur))) {
+            Walk w = {c, false};
+            clang_visitChildren(cur, ordinary_visit, &w);
+        }
         return CXChildVisit_Continue;
     }
-    Walk w = {c, true};
-    clang_visitChildren(cur, ordinary_visit, &w);
+    if (text_uses_async(c, t->decl_begin, cur_end(c, cur))) {
+        Walk w = {c, true};
+        clang_visitChildren(cur, ordinary_visit, &w);
+    }
     return CXChildVisit_Continue;
 }
 
@@ -1243,8 +1343,10 @@ void analyse(Ctx *c)
 {
     c->an = xcalloc(1, sizeof *c->an);
     Top t = {c, NULL, 0, 0};
+    c->top = &t;
     clang_visitChildren(clang_getTranslationUnitCursor(c->tu), top_visit, &t);
     free(t.headers_used);
+    c->top = NULL;
     if (c->nerrors)
         return;
     for (int i = 0; i < c->an->nfns; i++) {

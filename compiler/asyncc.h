@@ -89,6 +89,7 @@ struct Ctx {
 
     struct Analysis *an;        /* analyse.c */
     bool need_string_h;         /* generated code calls memcpy */
+    struct Top *top;            /* analyse.c: the current top-level walk */
 };
 
 /* Builds ctx->args from `--` arguments or -p's compilation database, plus
@@ -99,10 +100,11 @@ unsigned line_of(const Ctx *c, unsigned off);       /* 1-based */
 unsigned col_of(const Ctx *c, unsigned off);        /* 1-based, in bytes */
 /* The main-file offset of a location, or UINT32_MAX when not in it. */
 unsigned file_offset(Ctx *c, CXSourceLocation loc);
-/* Whether the location comes through a macro's replacement text (as
- * opposed to being written in the file or in a macro's argument). */
-bool loc_in_macro_body(Ctx *c, CXSourceLocation loc);
-bool loc_ends_macro(Ctx *c, CXSourceLocation loc);
+/* Whether a main-file offset is where a macro invocation starts or ends: a
+ * node's first or last token there came from the macro's replacement text
+ * (as opposed to being written in the file or in a macro's argument). */
+bool starts_macro(const Ctx *c, unsigned off);
+bool ends_macro(const Ctx *c, unsigned off);
 char *cx_str(CXString s);      /* copies and disposes */
 
 /* -------------------------------------------------------------- depfile.c */

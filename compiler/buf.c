@@ -67,20 +67,27 @@ void buf_puts(Buf *b, const char *s)
 
 static void buf_vprintf(Buf *b, const char *fmt, va_list ap)
 {
+    if (b->cap - b->len < 64) {
+        b->cap = b->cap ? b->cap * 2 : 256;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    /* Usually it fits at once; else grow to the size it said and redo. */
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    if (n < 0) {
+        b->s[b->len] = '\0';
         return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        size_t cap = b->cap;
         while (cap < b->len + (size_t)n + 1)
             cap *= 2;
         b->s = xrealloc(b->s, cap);
         b->cap = cap;
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     }
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 

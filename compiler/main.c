@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -213,12 +214,20 @@ int main(int argc, char **argv)
     size_t outlen = c->len;
     bool parsed = false;
     if (mentions_async(c->src, c->len)) {
+        struct timespec t0, t1, t2;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = parse_input(c, user_args, nuser);
         if (rc)
             return rc;
         parsed = true;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
         if (diag_clang(c) == 0)
             analyse(c);
+        clock_gettime(CLOCK_MONOTONIC, &t2);
+        if (getenv("ASYNCC_TIME"))
+            fprintf(stderr, "asyncc: parse %.3f s, analyse and lower %.3f s\n",
+                    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                    (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
         if (c->nerrors) {
             fprintf(stderr, "%d error%s generated.\n", c->nerrors, c->nerrors == 1 ? "" : "s");
             return 1;

@@ -75,16 +75,16 @@ static bool in_sorted(const unsigned *v, unsigned n, unsigned x)
 
 /* libclang 14's clang_getSpellingLocation answers with the file location,
  * so a token of a macro's replacement text is told by where it maps: to the
- * start of a macro invocation (its first token) or to the end of one (its
- * last). */
-bool loc_in_macro_body(Ctx *c, CXSourceLocation loc)
+ * start of a macro invocation (as a first token) or to the end of one (as a
+ * last token). */
+bool starts_macro(const Ctx *c, unsigned off)
 {
-    return in_sorted(c->macro_starts, c->nmacros, file_offset(c, loc));
+    return in_sorted(c->macro_starts, c->nmacros, off);
 }
 
-bool loc_ends_macro(Ctx *c, CXSourceLocation loc)
+bool ends_macro(const Ctx *c, unsigned off)
 {
-    return in_sorted(c->macro_ends, c->nmacros, file_offset(c, loc));
+    return in_sorted(c->macro_ends, c->nmacros, off);
 }
 
 static int cmp_unsigned(const void *a, const void *b)
