@@ -307,8 +307,17 @@ static FILE *reopen(const char *path)
     return f;
 }
 
+/* A program that calls exit() from inside a coroutine never closes its
+ * loop; the trace is finished here instead, so it is still valid JSON. */
+static void at_exit(void)
+{
+    if (owner && tr.f)
+        async__trace_close();
+}
+
 void async__trace_open(void)
 {
+    static bool registered;
     const char *path = getenv("ASYNC_TRACE");
     if (!path || !*path || failed || atomic_flag_test_and_set(&busy))
         return;
@@ -355,6 +364,8 @@ void async__trace_open(void)
     put_meta(0, "process_sort_index", "sort_index", NULL, tr.run);
     owner = true;
     async__trace_on = true;
+    if (!registered)
+        registered = atexit(at_exit) == 0;
 }
 
 void async__trace_close(void)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "trace.h"
@@ -259,6 +260,36 @@ static void many_tasks(void **state)
     trace_free(&tr);
 }
 
+/* exit() from inside a coroutine: the loop never closes, yet the file is
+ * finished, with the running span closed at exit. */
+static void exit_finishes_the_file(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int t;
+        setenv("ASYNC_TRACE", path, 1);
+        async__trace_open();
+        async__trace_task_new(&t, "main");
+        async__trace_run_begin(&t);
+        nap_ms(3);
+        exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct trace tr;
+    load_back(&tr);
+    assert_int_equal(tr.nrows, 1);
+    assert_int_equal(tr.nrun, 1);
+    const struct span *s = &tr.rows[0]->spans[tr.rows[0]->nspans - 1];
+    assert_false(s->wait);
+    assert_true(s->end - s->start >= 2900);
+    trace_free(&tr);
+}
+
 static void bad_path_warns_once(void **state)
 {
     (void)state;
@@ -303,6 +334,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(names_are_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(runs_share_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(many_tasks, setup, teardown),
+        cmocka_unit_test_setup_teardown(exit_finishes_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_path_warns_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
