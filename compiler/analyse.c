@@ -1056,7 +1056,7 @@ static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool un
 
 static void set_needs_lower(Node *n)
 {
-    n->needs_lower = n->has_await || (n->ck == CXCursor_VarDecl && n->var && n->var->member);
+    n->needs_lower = n->has_await || (n->ck == CXCursor_VarDecl && n->var && n->var->member) || n->hoisted;
     for (int i = 0; i < n->nkid; i++) {
         set_needs_lower(n->kid[i]);
         if (n->kid[i]->needs_lower)
@@ -1128,6 +1128,52 @@ static void check_await_tokens(Ctx *c, AsyncFn *f, Node **aw, int naw)
     }
 }
 
+/* The local types of `f` move to file scope, renamed async__F_NAME, when a
+ * frame member needs one (the frame struct is at file scope).  Every
+ * variable declared together with such a type joins the frame, so that its
+ * declaration becomes an assignment and the type is written only once. */
+static void hoist_types(Ctx *c, AsyncFn *f, Node *n)
+{
+    bool is_type = n->ck == CXCursor_StructDecl || n->ck == CXCursor_UnionDecl ||
+                   n->ck == CXCursor_EnumDecl || n->ck == CXCursor_TypedefDecl;
+    if (is_type && n->parent && n->parent->ck == CXCursor_DeclStmt) {
+        LocalType lt = {0};
+        lt.cur = clang_getCanonicalCursor(n->cur);
+        lt.node = n;
+        n->hoisted = true;
+        lt.name = cx_str(clang_getCursorSpelling(n->cur));
+        if (strstr(lt.name, "(unnamed") || strstr(lt.name, "(anonymous"))
+            lt.name[0] = '\0';
+        int dup = 0;
+        for (int i = 0; i < f->ntypes; i++)
+            if (strcmp(f->types[i].name, lt.name) == 0)
+                dup++;
+        lt.renamed = xasprintf("async__%s_%s%s", f->name, *lt.name ? lt.name : "anon",
+                               dup || !*lt.name ? xasprintf("_%d", dup + 1) : "");
+        f->types = xrealloc(f->types, sizeof *f->types * (size_t)(f->ntypes + 1));
+        f->types[f->ntypes++] = lt;
+        for (int i = 0; i < n->nkid; i++)
+            if (n->kid[i]->ck == CXCursor_EnumConstantDecl) {
+                LocalType k = {0};
+                k.cur = clang_getCanonicalCursor(n->kid[i]->cur);
+                k.node = n->kid[i];
+                k.name = cx_str(clang_getCursorSpelling(n->kid[i]->cur));
+                k.renamed = xasprintf("async__%s_%s", f->name, k.name);
+                f->types = xrealloc(f->types, sizeof *f->types * (size_t)(f->ntypes + 1));
+                f->types[f->ntypes++] = k;
+            }
+        for (int i = 0; i < n->parent->nkid; i++) {
+            Node *v = n->parent->kid[i];
+            if (v->ck == CXCursor_VarDecl && v->var && !v->var->member)
+                v->var->member = (char *)1;
+        }
+        (void)c;
+        return;
+    }
+    for (int i = 0; i < n->nkid; i++)
+        hoist_types(c, f, n->kid[i]);
+}
+
 static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
 {
     /* Await offsets, sorted, for "is there an await in this scope". */
@@ -1166,17 +1212,28 @@ static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
             v->member = NULL;
             continue;
         }
-        /* A unique member name: the user's own where it is free. */
+        v->member = (char *)1;
+        const char *why;
+        int sp = v->is_param || v->type.kind == CXType_VariableArray ? 1 : type_spellable(v->type, &why);
+        if (sp == 0)
+            diag_error(c, v->decl ? v->decl->begin : 0,
+                       "variable '%s' lives across an await, and its type is %s, which the frame cannot name",
+                       v->name, why);
+        else if (sp < 0)
+            f->hoist = true;
+    }
+    if (f->hoist)
+        hoist_types(c, f, f->body);
+    /* A unique member name: the user's own where it is free. */
+    for (int i = 0; i < f->nvars; i++) {
+        Var *v = f->vars[i];
+        if (!v->member)
+            continue;
         bool clash = false;
         for (int j = 0; j < i; j++)
             if (f->vars[j]->member && strcmp(f->vars[j]->name, v->name) == 0)
                 clash = true;
         v->member = clash ? xasprintf("async__%s_%d", v->name, ++used) : xstrdup(v->name);
-        const char *why;
-        if (!v->is_param && v->type.kind != CXType_VariableArray && !type_spellable(v->type, &why))
-            diag_error(c, v->decl ? v->decl->begin : 0,
-                       "variable '%s' lives across an await, and its type is %s, which the frame cannot name yet",
-                       v->name, why);
     }
     free(off);
 }

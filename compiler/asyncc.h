@@ -120,9 +120,12 @@ int depfile_write(Ctx *c, const char *path, const char *target);
  * `int (*name)(int)`, `char name[16]`.  With `drop_const`, a top-level
  * const is left out, so that the result can be assigned to. */
 void type_decl(Ctx *c, Buf *b, CXType t, const char *name, bool drop_const);
-/* Whether `t` can be written by type_decl (unnamed and function-local
- * types cannot be spelled at file scope). */
-bool type_spellable(CXType t, const char **why);
+/* Whether `t` can be written by type_decl at file scope: 1 yes, 0 no
+ * (`why` says why), -1 only once the function's local types move to file
+ * scope. */
+int type_spellable(CXType t, const char **why);
+/* The file-scope name of a local type that moved, or NULL. */
+extern const char *(*type_renamed)(CXCursor decl);
 
 /* -------------------------------------------------------------- analyse.c */
 
@@ -165,6 +168,7 @@ typedef struct Node {
     int defer_bit;              /* N_DEFER */
     unsigned arg_begin, arg_end;/* N_DEFER: the argument's text */
     Var *var;                   /* VarDecl */
+    bool hoisted;               /* a local type moved to file scope */
 } Node;
 
 struct Var {
@@ -183,6 +187,15 @@ typedef struct Edit {
 } Edit;
 
 /* One async function definition in the main file. */
+/* A type declared inside an async function that a frame member needs: it
+ * moves to file scope under a name of its own. */
+typedef struct LocalType {
+    CXCursor cur;               /* the declaration (canonical) */
+    Node *node;
+    char *name;                 /* as written ("" when unnamed) */
+    char *renamed;              /* async__F_name */
+} LocalType;
+
 typedef struct AsyncFn {
     CXCursor cur;
     char *name;
@@ -193,6 +206,9 @@ typedef struct AsyncFn {
     Node **defers;
     int ndefers;
     bool is_static;
+    LocalType *types;           /* moved to file scope (hoist) */
+    int ntypes;
+    bool hoist;
 } AsyncFn;
 
 typedef struct Analysis {

@@ -233,17 +233,20 @@ static unsigned stmt_end(L *l, Node *s)
     Ctx *c = l->c;
     switch (s->ck) {
     case CXCursor_CompoundStmt:
+    case CXCursor_DeclStmt:
+    case CXCursor_NullStmt:
+        return s->end;
     case CXCursor_IfStmt:
     case CXCursor_WhileStmt:
     case CXCursor_ForStmt:
     case CXCursor_SwitchStmt:
-    case CXCursor_DeclStmt:
-    case CXCursor_NullStmt:
-        return s->end;
     case CXCursor_LabelStmt:
     case CXCursor_CaseStmt:
-    case CXCursor_DefaultStmt:
-        return s->nkid ? stmt_end(l, s->kid[s->nkid - 1]) : s->end;
+    case CXCursor_DefaultStmt: {
+        /* Ends with its last sub-statement, `;` included. */
+        unsigned e = s->nkid ? stmt_end(l, s->kid[s->nkid - 1]) : s->end;
+        return e > s->end ? e : s->end;
+    }
     default: {
         unsigned p = skip_ws(l, s->end, c->len);
         if (p < c->len && c->src[p] == ';')
@@ -331,17 +334,53 @@ static const char *exit_stmt(L *l)
     return l->f->ndefers ? "goto async__exit;" : "return ASYNC__DONE;";
 }
 
-static void return_text(L *l, Buf *b, Node *s, const char *value)
+/* Whether evaluating `n` has no side effect, so that a return may skip it
+ * when nobody wants the value. */
+static bool pure(Node *n)
+{
+    if (!n->clean || n->ck == CXCursor_CallExpr || n->kind != N_OTHER ||
+        n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
+        return false;
+    if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
+        strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
+        return false;
+    if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
+        return false;
+    for (int i = 0; i < n->nkid; i++)
+        if (!pure(n->kid[i]))
+            return false;
+    return true;
+}
+
+/* `v` or `(v)`: parentheses unless it is a name, a member or a number. */
+static char *paren(const char *v)
+{
+    for (const char *p = v; *p; p++)
+        if (!(strchr("_.>", *p) || (*p == '-' && p[1] == '>') || (*p >= '0' && *p <= '9') ||
+              (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            return xasprintf("(%s)", v);
+    return xstrdup(v);
+}
+
+/* `return value;`: the value is computed, stored where the awaiter wants it,
+ * and the function leaves (through its defers). */
+static void return_text(L *l, Buf *b, Node *e, const char *value)
 {
     if (value == NULL) {
         buf_puts(b, exit_stmt(l));
         return;
     }
-    buf_puts(b, "{ ");
-    type_decl(l->c, b, l->rt, "async__rv", true);
-    buf_printf(b, " = (%s); if (async__self->async__ret) *async__self->async__ret = async__rv; %s }",
-               value, exit_stmt(l));
-    (void)s;
+    char *v = paren(value);
+    if (e && pure(e)) {
+        buf_printf(b, "{ if (async__self->async__ret) *async__self->async__ret = %s; %s }",
+                   v, exit_stmt(l));
+    } else {
+        buf_puts(b, "{ ");
+        type_decl(l->c, b, l->rt, "async__rv", true);
+        buf_printf(b, " = %s; if (async__self->async__ret) *async__self->async__ret = async__rv; %s }",
+                   v, exit_stmt(l));
+    }
+    free(v);
 }
 
 static void spawn_text(L *l, Node *n, Buf *b);
@@ -364,7 +403,7 @@ static void handle_event(L *l, Event *ev, Buf *b)
             free(x);
             break;
         }
-        return_text(l, b, n, v);
+        return_text(l, b, e, v);
         free(v);
         break;
     }
@@ -515,9 +554,40 @@ static bool loop_needs_cont(L *l, Node *s)
     return false;
 }
 
+static const LocalType *find_type(AsyncFn *f, CXCursor decl);
+
+/* A reference to (or the declaration of) a local type that moved: the name
+ * token becomes the new name. */
+static void plan_type_rename(L *l, Node *n, CXCursor decl, unsigned at)
+{
+    Ctx *c = l->c;
+    const LocalType *t = find_type(l->f, decl);
+    if (t == NULL || at == UINT32_MAX)
+        return;
+    size_t len = strlen(t->name);
+    if (len == 0) {
+        /* An unnamed struct, union or enum: the name goes after the keyword. */
+        unsigned p = at;
+        while (p < c->len && c->src[p] >= 'a' && c->src[p] <= 'z')
+            p++;
+        add_event(l, p, p, EV_RENAME, n, xasprintf(" %s", t->renamed));
+    } else if (at + len <= c->len && memcmp(c->src + at, t->name, len) == 0) {
+        add_event(l, at, at + (unsigned)len, EV_RENAME, n, xstrdup(t->renamed));
+    } else {
+        diag_error(c, at, "the local type '%s' moves to file scope and cannot be named in a "
+                   "macro's replacement text", t->name);
+    }
+}
+
 static void plan(L *l, Node *n)
 {
     Ctx *c = l->c;
+    if (l->f->hoist) {
+        if (n->ck == CXCursor_TypeRef || (n->ck == CXCursor_DeclRefExpr && n->var == NULL))
+            plan_type_rename(l, n, clang_getCursorReferenced(n->cur), n->begin);
+        else if (n->hoisted || n->ck == CXCursor_EnumConstantDecl)
+            plan_type_rename(l, n, n->cur, file_offset(c, clang_getCursorLocation(n->cur)));
+    }
     switch (n->ck) {
     case CXCursor_DeclRefExpr:
         if (n->var && n->var->member) {
@@ -989,14 +1059,14 @@ static void ls_return(L *l, Node *s)
         same_type(clang_getCursorResultType(se->call->callee), l->rt)) {
         /* return await(f(...)): f stores straight through our own ret. */
         free(lower_await(l, se, "async__self->async__ret", false));
-        return_text(l, &b, s, NULL);
+        return_text(l, &b, NULL, NULL);
     } else if (e && l->rt.kind == CXType_Void) {
         char *v = lx(l, e);
         buf_printf(&b, "{ (void)(%s); %s }", v, exit_stmt(l));
         free(v);
     } else {
         char *v = e ? lx(l, e) : NULL;
-        return_text(l, &b, s, v);
+        return_text(l, &b, e && !e->has_await ? e : NULL, v);
         free(v);
     }
     put_stmt_text(l, s, wrapped, b.s, "");
@@ -1043,6 +1113,8 @@ static void ls_decl(L *l, Node *s, bool for_init)
     bool first = true;
     for (int i = 0; i < s->nkid; i++) {
         Node *v = s->kid[i];
+        if (v->hoisted)
+            continue; /* moved to file scope */
         if (v->ck != CXCursor_VarDecl) {
             diag_error(c, v->begin, "a type declared together with a variable that lives across an await; "
                        "declare the type on its own");
@@ -1316,6 +1388,24 @@ static void ls(L *l, Node *s)
 /* --------------------------------------------------------------------
  * The function.
  * ------------------------------------------------------------------ */
+static AsyncFn *current;
+
+static const LocalType *find_type(AsyncFn *f, CXCursor decl)
+{
+    if (f == NULL || f->ntypes == 0)
+        return NULL;
+    CXCursor canon = clang_getCanonicalCursor(decl);
+    for (int i = 0; i < f->ntypes; i++)
+        if (clang_equalCursors(f->types[i].cur, canon))
+            return &f->types[i];
+    return NULL;
+}
+
+static const char *renamed_type(CXCursor decl)
+{
+    const LocalType *t = find_type(current, decl);
+    return t ? t->renamed : NULL;
+}
 char *lower_fn(Ctx *c, AsyncFn *f)
 {
     L lo = {0}, *l = &lo;
@@ -1325,6 +1415,8 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     l->ind = xstrdup("    ");
     l->lines = xcalloc(1, sizeof *l->lines);
     l->lines[0] = line_of(c, file_offset(c, clang_getCursorLocation(f->cur)));
+    current = f;
+    type_renamed = renamed_type;
     plan(l, f->body);
     qsort(l->ev, (size_t)l->nev, sizeof *l->ev, cmp_event);
 
@@ -1336,6 +1428,16 @@ char *lower_fn(Ctx *c, AsyncFn *f)
 
     const char *nm = f->name;
     Buf g = {0};
+    /* Local types that frame members need, at file scope. */
+    for (int i = 0; i < f->ntypes; i++) {
+        Node *tn = f->types[i].node;
+        if (!tn->hoisted)
+            continue;
+        copy(l, &g, tn->begin, tn->end);
+        buf_puts(&g, ";\n");
+    }
+    if (f->ntypes)
+        buf_puts(&g, "\n");
     /* The frame. */
     buf_printf(&g, "struct async__frame_%s {\n    async_frame async__hdr;\n", nm);
     if (l->rt.kind != CXType_Void) {
@@ -1423,6 +1525,8 @@ char *lower_fn(Ctx *c, AsyncFn *f)
         emit_line_directive(c, &g, line_of(c, f->end ? f->end - 1 : 0));
         g.s[--g.len] = '\0'; /* the input's own newline follows */
     }
+    type_renamed = NULL;
+    current = NULL;
     free(body);
     free(l->members.s);
     free(l->lines);

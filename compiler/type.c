@@ -16,8 +16,21 @@
 
 /* The spelling of a leaf type without a leading `const`, for frame members
  * that are assigned to. */
+const char *(*type_renamed)(CXCursor decl);
+
 static char *leaf_spelling(CXType t, bool drop_const)
 {
+    if (type_renamed) {
+        CXCursor d = clang_getTypeDeclaration(t);
+        const char *r = clang_Cursor_isNull(d) ? NULL : type_renamed(d);
+        if (r) {
+            const char *kw = d.kind == CXCursor_StructDecl ? "struct " : d.kind == CXCursor_UnionDecl
+                             ? "union " : d.kind == CXCursor_EnumDecl ? "enum " : "";
+            bool cq = !drop_const && clang_isConstQualifiedType(t);
+            bool vq = clang_isVolatileQualifiedType(t);
+            return xasprintf("%s%s%s%s", cq ? "const " : "", vq ? "volatile " : "", kw, r);
+        }
+    }
     char *s = cx_str(clang_getTypeSpelling(t));
     if (drop_const) {
         /* clang writes qualifiers first: "const volatile int". */
@@ -131,7 +144,7 @@ void type_decl(Ctx *c, Buf *b, CXType t, const char *name, bool drop_const)
     free(inner);
 }
 
-bool type_spellable(CXType t, const char **why)
+int type_spellable(CXType t, const char **why)
 {
     for (;;) {
         switch (t.kind) {
@@ -144,26 +157,24 @@ bool type_spellable(CXType t, const char **why)
             continue;
         case CXType_VariableArray:
             *why = "a variable-length array";
-            return false;
+            return 0;
         default:
             break;
         }
         break;
     }
+    CXCursor d = clang_getTypeDeclaration(t);
+    if (!clang_Cursor_isNull(d) && d.kind != CXCursor_NoDeclFound) {
+        CXCursor p = clang_getCursorSemanticParent(d);
+        if (p.kind == CXCursor_FunctionDecl)
+            return -1;
+    }
     char *s = cx_str(clang_getTypeSpelling(t));
     bool ok = strstr(s, "(unnamed") == NULL && strstr(s, "(anonymous") == NULL;
     free(s);
     if (!ok) {
-        *why = "an unnamed type";
-        return false;
+        *why = "an unnamed type declared outside the function";
+        return 0;
     }
-    CXCursor d = clang_getTypeDeclaration(t);
-    if (!clang_Cursor_isNull(d) && d.kind != CXCursor_NoDeclFound) {
-        CXCursor p = clang_getCursorSemanticParent(d);
-        if (p.kind == CXCursor_FunctionDecl) {
-            *why = "a type declared inside the function";
-            return false;
-        }
-    }
-    return true;
+    return 1;
 }

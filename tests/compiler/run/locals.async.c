@@ -80,6 +80,27 @@ static async void scopes(void)
     printf("local types %d %d\n", m, RED);
 }
 
+static async int local_types(int k)
+{
+    struct item { int id; const char *name; };     /* same tags as below */
+    typedef struct item item_t;
+    enum { SCALE = 3 };
+    item_t it = {k, "first"};
+    struct { int a, b; } pair = {1, 2};
+    await(async_sleep(0));
+    printf("item %d %s pair %d %d\n", it.id, it.name, pair.a, pair.b);
+    return it.id * SCALE + (int)sizeof(struct item) / (int)sizeof(struct item);
+}
+
+static async int local_types2(void)
+{
+    struct item { double weight; };
+    enum { SCALE = 10 };
+    struct item it = {2.5};
+    await(async_sleep(0));
+    return (int)(it.weight * SCALE);
+}
+
 int main(void)
 {
     int r = 0;
@@ -93,5 +114,9 @@ int main(void)
     async_run(r = names(100, 200));
     printf("names %d\n", r);
     async_run(scopes());
+    async_run(r = local_types(4));
+    printf("local_types %d\n", r);
+    async_run(r = local_types2());
+    printf("local_types2 %d\n", r);
     return 0;
 }
