@@ -13,7 +13,9 @@
  * it translates the file, so it never reaches a run.  Remove the comment
  * marks around the bare call in main and the build stops with:
  *
- *     coroutine.async.c:60:5: error: coroutine 'make_pizza' is never awaited
+ *     coroutine.async.c:62:5: error: coroutine 'make_pizza' is never awaited
+ *         make_pizza("basil");
+ *         ^
  *
  * A coroutine runs only when something drives it: another coroutine that
  * awaits it (lesson 2), the event loop as a task (lesson 4), or async_run,
