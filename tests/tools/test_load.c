@@ -157,6 +157,23 @@ static void several_runs(void **state)
     trace_free(&tr);
 }
 
+static void long_labels_are_cut(void **state)
+{
+    (void)state;
+    const char *text =
+        "[{\"ph\":\"M\",\"tid\":1,\"name\":\"thread_name\",\"args\":{\"name\":"
+        "\"\u00e9very_long_function_name_that_goes_on_and_on_and_on_and_on\"}},"
+        "{\"ph\":\"X\",\"tid\":1,\"name\":\"x\",\"ts\":0,\"dur\":1}]";
+    struct trace tr;
+    char err[512];
+    assert_true(load(&tr, text, err, sizeof err));
+    char *svg = draw(&tr, NULL);
+    /* 48 characters (the e acute is one), then "...". */
+    assert_non_null(strstr(svg, ">\xc3\xa9very_long_function_name_that_goes_on_and_on_and...<"));
+    free(svg);
+    trace_free(&tr);
+}
+
 static void expect_refused(const char *text, const char *what)
 {
     struct trace tr;
@@ -199,6 +216,7 @@ int main(void)
         cmocka_unit_test(one_bar_per_span),
         cmocka_unit_test(array_form_and_begin_end),
         cmocka_unit_test(several_runs),
+        cmocka_unit_test(long_labels_are_cut),
         cmocka_unit_test(refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

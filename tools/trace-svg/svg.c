@@ -61,27 +61,34 @@ static void put_duration(FILE *out, double us)
         fprintf(out, "%.3f us", us);
 }
 
-/* The label of a row: its name, and its track id; the run too when the
- * trace holds several. */
-static void put_label(FILE *out, const struct trace *tr, const struct row *row)
+enum { LABEL_MAX = 48 };    /* characters; longer labels are cut */
+
+/* The label of a row: its name and its track id, and the run too when the
+ * trace holds several; cut to LABEL_MAX characters, on a UTF-8 boundary. */
+static void make_label(const struct trace *tr, const struct row *row, char *buf, size_t size)
 {
-    if (tr->npids > 1) {
-        const char *p = trace_process_name(tr, row->pid);
-        put_text(out, p ? p : row->pid);
-        fputs(": ", out);
+    const char *p = tr->npids > 1 ? trace_process_name(tr, row->pid) : NULL;
+    if (tr->npids > 1)
+        snprintf(buf, size, "%s: %s #%s", p ? p : row->pid,
+                 row->label ? row->label : "track", row->tid);
+    else
+        snprintf(buf, size, "%s #%s", row->label ? row->label : "track", row->tid);
+    size_t chars = 0;
+    for (char *q = buf; *q; q++) {
+        if (((unsigned char)*q & 0xc0) == 0x80)
+            continue;
+        if (++chars > LABEL_MAX) {
+            strcpy(q, "...");
+            break;
+        }
     }
-    put_text(out, row->label ? row->label : "track");
-    fputs(" #", out);
-    put_text(out, row->tid);
 }
 
-static size_t label_chars(const struct trace *tr, const struct row *row)
+static size_t utf8_chars(const char *s)
 {
-    size_t n = strlen(row->label ? row->label : "track") + 2 + strlen(row->tid);
-    if (tr->npids > 1) {
-        const char *p = trace_process_name(tr, row->pid);
-        n += strlen(p ? p : row->pid) + 2;
-    }
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
     return n;
 }
 
@@ -97,14 +104,14 @@ static double tick_step(double range, int want)
 
 bool svg_write(FILE *out, const struct trace *tr, const struct svg_options *opt)
 {
+    char label[512];
     size_t longest = 8;
     for (size_t i = 0; i < tr->nrows; i++) {
-        size_t n = label_chars(tr, tr->rows[i]);
+        make_label(tr, tr->rows[i], label, sizeof label);
+        size_t n = utf8_chars(label);
         if (n > longest)
             longest = n;
     }
-    if (longest > 48)
-        longest = 48;
     double left = 16 + (double)longest * CHAR_W + 12;
     double width = opt->width > 0 ? opt->width : 960;
     if (width < left + RIGHT + 100)
@@ -180,7 +187,8 @@ bool svg_write(FILE *out, const struct trace *tr, const struct svg_options *opt)
             fprintf(out, "<rect x=\"0\" y=\"%.0f\" width=\"%.0f\" height=\"%d\" "
                     "fill=\"#000000\" fill-opacity=\"0.03\"/>\n", y, width, ROW_H);
         fprintf(out, "<text x=\"16\" y=\"%.0f\">", y + ROW_H / 2 + 4);
-        put_label(out, tr, row);
+        make_label(tr, row, label, sizeof label);
+        put_text(out, label);
         fputs("</text>\n", out);
         /* Waits first, so that a running bar is never hidden under one. */
         for (int pass = 0; pass < 2; pass++) {
