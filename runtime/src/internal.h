@@ -188,13 +188,24 @@ static inline size_t async__pool_round(size_t size)
 
 static inline void *async__pool_get(async__pool *p, size_t size)
 {
-    void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
-    void *b = *head;
-    if (async__likely(b != NULL && !p->counting)) {
-        ASYNC__UNPOISON(b, async__pool_round(size));
-        *head = ((void **)b)[1];
-        p->live++;
-        return b;
+    size_t i = (size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
+    size_t bs = i * ASYNC__POOL_GRAIN;
+    void *b = p->free[i];
+    if (async__likely(!p->counting)) {
+        if (async__likely(b != NULL)) {
+            ASYNC__UNPOISON(b, bs);
+            p->free[i] = ((void **)b)[1];
+            p->live++;
+            return b;
+        }
+        async__pool_class *c = &p->cls[i];
+        if (async__likely((size_t)(c->end - c->bump) >= bs)) {
+            b = c->bump;
+            c->bump += bs;
+            ASYNC__UNPOISON(b, bs);
+            p->live++;
+            return b;
+        }
     }
     return async__pool_grow(p, size);
 }
@@ -246,6 +257,9 @@ typedef struct async__loop {
     size_t nio;                 /* I/O waits registered (io_epoll.c) */
     async_frame yield;          /* what await(async_sleep(0)) awaits: no
                                    allocation for a yield (see sleep.c) */
+    async_frame nop;            /* what an await that is over before it
+                                   starts awaits (a done task): async__await
+                                   goes on at once */
     bool closing;               /* shutting down: new tasks start cancelled */
     void *io;                   /* io_epoll.c's state */
 } async__loop;

@@ -74,16 +74,10 @@ static const async__rtinfo sleep_task_info = {
     "sleep", sleep_cancel, NULL, sleep_fire, sizeof(struct sleep_task_frame),
 };
 
-async_frame *async__new_async_sleep(unsigned mode, double seconds)
+/* The entry point's slow path: a real frame. */
+static __attribute__((noinline)) async_frame *sleep_new(unsigned mode, double seconds)
 {
-    if (async__likely(mode == ASYNC__AWAIT)) {
-        if (!(seconds > 0)) {
-            /* A yield needs no frame: the loop's shared one tells
-             * async__await to requeue the task and resume it at its own
-             * frame. */
-            async__loop *loop = async__cur;
-            return loop ? &loop->yield : NULL;
-        }
+    if (mode == ASYNC__AWAIT) {
         async_frame *f = async__frame_new(sizeof(async_frame), &sleep_info.info, mode);
         if (f)
             async__cur->current->u.seconds = seconds;
@@ -95,4 +89,14 @@ async_frame *async__new_async_sleep(unsigned mode, double seconds)
         return NULL;
     s->seconds = seconds;
     return &s->hdr;
+}
+
+async_frame *async__new_async_sleep(unsigned mode, double seconds)
+{
+    /* A yield needs no frame: the loop's shared one tells async__await to
+     * requeue the task and resume it at its own frame. */
+    async__loop *loop = async__cur;
+    if (async__likely(mode == ASYNC__AWAIT && !(seconds > 0) && loop != NULL))
+        return &loop->yield;
+    return sleep_new(mode, seconds);
 }

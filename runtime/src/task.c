@@ -279,6 +279,8 @@ int async__await(async_frame *self, async_frame *child)
         ASYNC__INNER(t) = self;
         return ASYNC__SUSPENDED;
     }
+    if (child == &loop->nop)
+        return ASYNC__DONE;
     if (child == &loop->yield) {
         /* await(async_sleep(0)): back to the tail of the ready queue; the
          * task resumes at `self` (sleep.c). */
@@ -448,6 +450,13 @@ static const async__rtinfo task_await_info = {
 
 async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t)
 {
+    async__loop *loop = async__cur;
+    if (mode == ASYNC__AWAIT && loop && (!t || (t->flags & T_DONE))) {
+        /* Over before it starts: no frame, no resume. */
+        if (ret)
+            *ret = t;
+        return &loop->nop;
+    }
     struct task_await_frame *a = (struct task_await_frame *)
         async__frame_new(sizeof *a, &task_await_info.info, mode);
     if (!a)
