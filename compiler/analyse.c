@@ -293,12 +293,14 @@ char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static)
         free(tmp.s);
     }
     int n = clang_Cursor_getNumArguments(fn);
+    CXType ft = clang_getCursorType(fn);
     for (int i = 0; i < n; i++) {
         CXCursor p = clang_Cursor_getArgument(fn, (unsigned)i);
         char *pn = cx_str(clang_getCursorSpelling(p));
-        CXType t = clang_getCursorType(p);
+        CXType t = ft.kind == CXType_FunctionProto ? clang_getArgType(ft, (unsigned)i)
+                                                   : clang_getCursorType(p);
         buf_puts(&b, ", ");
-        type_decl(c, &b, t, with_names ? pn : NULL, false);
+        param_decl(c, &b, t, with_names ? pn : NULL);
         free(pn);
     }
     buf_puts(&b, ")");
@@ -1256,8 +1258,13 @@ static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
         dump(c, f->body, 0);
 
     int n = clang_Cursor_getNumArguments(f->cur);
-    for (int i = 0; i < n; i++)
-        new_var(f, clang_Cursor_getArgument(f->cur, (unsigned)i), NULL, true);
+    CXType ft = clang_getCursorType(f->cur);
+    for (int i = 0; i < n; i++) {
+        Var *v = new_var(f, clang_Cursor_getArgument(f->cur, (unsigned)i), NULL, true);
+        /* The adjusted type: an array parameter is a pointer (6.7.6.3). */
+        if (ft.kind == CXType_FunctionProto)
+            v->type = clang_getArgType(ft, (unsigned)i);
+    }
 
     FnWalk w = {c, f, NULL, 0, 0, NULL, 0, 0, NULL};
     walk(&w, f->body, NULL, NULL, NULL, false, false);

@@ -120,6 +120,8 @@ int depfile_write(Ctx *c, const char *path, const char *target);
  * `int (*name)(int)`, `char name[16]`.  With `drop_const`, a top-level
  * const is left out, so that the result can be assigned to. */
 void type_decl(Ctx *c, Buf *b, CXType t, const char *name, bool drop_const);
+/* A parameter, adjusted: an array parameter is a pointer. */
+void param_decl(Ctx *c, Buf *b, CXType t, const char *name);
 /* Whether `t` can be written by type_decl at file scope: 1 yes, 0 no
  * (`why` says why), -1 only once the function's local types move to file
  * scope. */

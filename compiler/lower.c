@@ -1450,11 +1450,19 @@ char *lower_fn(Ctx *c, AsyncFn *f)
         if (!v->member)
             continue;
         buf_puts(&g, "    ");
-        CXType t = v->type;
-        if (v->is_param && (t.kind == CXType_Unexposed || t.kind == CXType_ConstantArray ||
-                            t.kind == CXType_IncompleteArray))
-            t = clang_getCanonicalType(t);
-        type_decl(c, &g, t, v->member, true);
+        if (v->is_param) {
+            /* drop a top-level const: the entry point assigns it */
+            Buf pb = {0};
+            param_decl(c, &pb, v->type, v->member);
+            char *ps = pb.s;
+            if (strncmp(ps, "const ", 6) == 0 && clang_isConstQualifiedType(v->type) &&
+                clang_getCanonicalType(v->type).kind != CXType_Pointer)
+                ps += 6;
+            buf_puts(&g, ps);
+            free(pb.s);
+        } else {
+            type_decl(c, &g, v->type, v->member, true);
+        }
         buf_puts(&g, ";\n");
     }
     if (l->members.s)

@@ -131,6 +131,23 @@ static void decl(Ctx *c, Buf *out, CXType t, char *inner, bool drop_const)
     free(d.s);
 }
 
+void param_decl(Ctx *c, Buf *b, CXType t, const char *name)
+{
+    /* 6.7.6.3p7: an array parameter is a pointer to its element. */
+    CXType k = clang_getCanonicalType(t);
+    if (k.kind == CXType_ConstantArray || k.kind == CXType_IncompleteArray ||
+        k.kind == CXType_VariableArray) {
+        CXType el = clang_getArrayElementType(t.kind == k.kind ? t : k);
+        CXType ek = clang_getCanonicalType(el);
+        bool wrap = ek.kind == CXType_ConstantArray || ek.kind == CXType_IncompleteArray;
+        char *inner = xasprintf(wrap ? "(*%s)" : "*%s", name ? name : "");
+        type_decl(c, b, el, inner, false);
+        free(inner);
+        return;
+    }
+    type_decl(c, b, t, name, false);
+}
+
 void type_decl(Ctx *c, Buf *b, CXType t, const char *name, bool drop_const)
 {
     char *inner = xstrdup(name ? name : "");

@@ -93,13 +93,23 @@ if(MODE STREQUAL "golden")
   return()
 endif()
 
-# run / diff
-set(first_output "")
+# run / diff: a file in lib/ named STEM_lib.async.c is a second translation
+# unit (separate compilation).
+set(extra_c "")
+set(extra "${indir}/lib/${stem}_lib.async.c")
+if(EXISTS "${extra}")
+  set(extra_c "${WORK}/${stem}_lib.out.c")
+  execute_process(COMMAND "${ASYNCC}" "${extra}" -o "${extra_c}" ${ARGS}
+                  RESULT_VARIABLE rc ERROR_VARIABLE serr)
+  if(NOT rc EQUAL 0)
+    fail("asyncc failed on ${extra} (${rc}):\n${serr}")
+  endif()
+endif()
 foreach(cc IN LISTS COMPILERS)
   get_filename_component(ccname "${cc}" NAME)
   set(exe "${WORK}/${stem}.${ccname}")
   execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -g
-                          -iquote "${indir}" -I "${RUNTIME_INC}" "${out}" "${RUNTIME_LIB}"
+                          -iquote "${indir}" -iquote "${indir}/lib" -I "${RUNTIME_INC}" "${out}" ${extra_c} "${RUNTIME_LIB}"
                           -lm -pthread -o "${exe}"
                   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err2)
   if(NOT rc EQUAL 0)
