@@ -1249,9 +1249,13 @@ static void ls_compound(L *l, Node *s)
     unsigned pos = s->begin;
     for (int i = 0; i < s->nkid; i++) {
         Node *k = s->kid[i];
-        if (!k->needs_lower)
+        /* Statements that need nothing are copied too, one by one, so that
+         * each may put the line numbering back after generated code. */
+        if (!k->needs_lower && l->line_ok)
             continue;
         unsigned at = k->begin;
+        if (at < pos)
+            continue;
         if (only_blank_before(l, at))
             while (at > pos && (l->c->src[at - 1] == ' ' || l->c->src[at - 1] == '\t'))
                 at--;
