@@ -23,7 +23,8 @@
  * clock: the second run reopens the file and writes over the closing
  * brackets of the first, so the file is valid JSON after every run.  Only
  * one loop at a time is traced: a loop in another thread, opened while one
- * is traced, is not.
+ * is traced, is not.  A program that exits from inside a coroutine gets its
+ * file finished by an atexit handler.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "trace.h"
