@@ -1195,10 +1195,14 @@ static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
         if (!frame && v->decl) {
             Node *ds = v->decl->parent;           /* DeclStmt */
             Node *scope = ds ? ds->parent : NULL; /* block or for */
-            unsigned from = v->decl->begin, to = scope ? scope->end : f->body->end;
-            /* An await in the same declaration, or after it in its scope. */
-            if (ds && ds->has_await)
-                frame = true;
+            unsigned from = ds ? ds->end : v->decl->begin, to = scope ? scope->end : f->body->end;
+            /* An await in a later declarator of the same declaration would
+             * be hoisted above this one: then all of them join the frame. */
+            if (ds && ds->has_await) {
+                for (int k = 1; k < ds->nkid; k++)
+                    if (ds->kid[k]->has_await)
+                        frame = true;
+            }
             unsigned lo = 0, hi = (unsigned)w->nawaits;
             while (lo < hi) {
                 unsigned mid = (lo + hi) / 2;

@@ -1109,6 +1109,27 @@ static void ls_decl(L *l, Node *s, bool for_init)
 {
     Ctx *c = l->c;
     char *save = NULL;
+    bool any_frame = false;
+    for (int i = 0; i < s->nkid; i++)
+        if ((s->kid[i]->ck == CXCursor_VarDecl && s->kid[i]->var && s->kid[i]->var->member) ||
+            s->kid[i]->hoisted)
+            any_frame = true;
+    if (!any_frame) {
+        /* Plain locals whose initialiser awaits: the awaits first, then
+         * the declaration as written, where it stands. */
+        if (!for_init && !at_line_start(l))
+            o_gen(l, "\n");
+        if (!for_init)
+            l->ind = (free(l->ind), indent_of(l, s->begin));
+        char *t = lx(l, s);
+        if (for_init)
+            o_gen(l, "%s", l->ind);
+        else
+            begin_stmt(l, s);
+        o_text(l, t);
+        free(t);
+        return;
+    }
     bool wrapped = for_init ? false : open_pre(l, s, &save);
     bool first = true;
     for (int i = 0; i < s->nkid; i++) {

@@ -55,7 +55,6 @@ struct async__frame_amain {
     async_frame async__hdr;
     int *async__ret;
     int a;
-    int b;
     int async__t1;
 };
 
@@ -99,8 +98,8 @@ async__resume_1:;
         return ASYNC__SUSPENDED;
 async__resume_2:;
 #line 15 "fetch.async.c"
-    async__self->b = async__self->async__t1 + async__self->a;
-    { if (async__self->async__ret) *async__self->async__ret = async__self->b; return ASYNC__DONE; }
+    int b = async__self->async__t1 + async__self->a;
+    { if (async__self->async__ret) *async__self->async__ret = b; return ASYNC__DONE; }
 }
     return ASYNC__DONE;
 }
