@@ -99,7 +99,7 @@ static void gather_wake(async__waiter *w)
 
 static const async__rtinfo gather_info = {
     { gather_resume, "async_gather", async__rt_file, async__rt_lines, 1 },
-    "gather", gather_cancel, gather_wake, NULL, 0,
+    "gather", gather_cancel, gather_wake, NULL,
 };
 
 async_frame *async__new_async__gather(unsigned mode, int *ret, size_t n, const async__item *items)

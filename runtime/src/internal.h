@@ -7,15 +7,15 @@
  * version:
  *
  *   - One loop per thread, reached through a thread-local pointer.
- *   - A task is a 24-byte header followed by its root frame, in one block
+ *   - A task is a 32-byte header followed by its root frame, in one block
  *     from the loop's task pool.  Frames of inline awaits come from the
  *     frame pool.  Both pools are free lists by size class (8-byte steps)
  *     carved from slabs: no malloc header per object.
  *   - The timer heap is an array of task pointers.  A task waits on at most
- *     one timer at a time (its sleep or its wait_for), so the deadline lives
- *     in the task, in a union with the ready-queue link (a sleeping task is
- *     never in the ready queue), and the heap index and the arming sequence
- *     number live in the header of the frame that armed it.
+ *     one timer at a time (its sleep or its wait_for), so the timer lives in
+ *     the task: the deadline in a union with the ready-queue link (a
+ *     sleeping task is never in the ready queue), the heap index and the
+ *     arming number beside it.  An inline sleep needs no frame at all.
  *   - Every task the loop owns is found by walking the task pool's slabs;
  *     there is no list of all tasks, which would cost 16 bytes per task.
  */
@@ -90,6 +90,7 @@ enum {
     T_DONE     = 1u << 5,
     T_RELEASED = 1u << 6,   /* no handle: freed when done */
     T_ARMED    = 1u << 7,   /* in the timer heap */
+    T_SLEEP    = 1u << 12,  /* the timer is an inline sleep's (see sleep.c) */
     T_LARGE    = 1u << 8,   /* block from async__alloc, with a large_hdr */
     T_MAIN     = 1u << 9,
     T_UNWOUND  = 1u << 10,  /* status bit: ended by cancellation */
@@ -104,9 +105,11 @@ struct async_task {
     union {
         async_task *next;   /* ready queue */
         uint64_t deadline;  /* while T_ARMED: monotonic ns */
-        double seconds;     /* between async__new_async_sleep and its resume */
+        double seconds;     /* between async__new_async_sleep and async__await */
     } u;
     struct async__waiter *waiters; /* circular list, this points at the last */
+    uint32_t heap_index;    /* while T_ARMED */
+    uint32_t timer_seq;     /* while T_ARMED: arming order, for ties */
 };
 
 #define ASYNC__ROOT(t)  ((async_frame *)((char *)(t) + sizeof(async_task)))
@@ -114,9 +117,9 @@ struct async_task {
 
 /* The task's innermost frame.  A root frame has no caller, so its `caller`
  * slot holds the innermost frame of its task (the root itself when it
- * awaits nothing): that keeps the task header at 24 bytes.  Generated code
- * never reads `caller`; the runtime stops every walk up a chain at the
- * root. */
+ * awaits nothing): that keeps the task header at 32 bytes, so that a root
+ * frame that needs 16-byte alignment gets it.  Generated code never reads
+ * `caller`; the runtime stops every walk up a chain at the root. */
 #define ASYNC__INNER(t) (ASYNC__ROOT(t)->caller)
 
 /* Something waiting for a task to finish: lives in the waiting frame. */
@@ -144,8 +147,6 @@ typedef struct async__rtinfo {
     void (*wake)(async__waiter *w);
     /* Its timer fired. */
     void (*fire)(async_task *t, async_frame *f);
-    uint32_t size;          /* the frame's real size (header's size holds the
-                               timer sequence number while armed) */
 } async__rtinfo;
 
 extern const char async__rt_file[];
@@ -255,11 +256,9 @@ typedef struct async__loop {
     size_t nlarge_frames;       /* frames from async__alloc */
     size_t iterations;
     size_t nio;                 /* I/O waits registered (io_epoll.c) */
-    async_frame yield;          /* what await(async_sleep(0)) awaits: no
-                                   allocation for a yield (see sleep.c) */
-    async_frame nop;            /* what an await that is over before it
-                                   starts awaits (a done task): async__await
-                                   goes on at once */
+    /* Frames that stand for an await needing no frame of its own;
+     * async__await recognises them (see ASYNC__SP_*). */
+    async_frame special[3];
     bool closing;               /* shutting down: new tasks start cancelled */
     void *io;                   /* io_epoll.c's state */
 } async__loop;
@@ -287,6 +286,12 @@ static inline void async__make_ready(async__loop *loop, async_task *t)
     if (!(t->flags & T_READY))
         async__ready_push(loop, t);
 }
+
+enum {
+    ASYNC__SP_NOP,      /* over before it starts (a done task): go on */
+    ASYNC__SP_YIELD,    /* async_sleep(x <= 0): to the tail of the queue */
+    ASYNC__SP_SLEEP,    /* async_sleep(x > 0): x is in current->u.seconds */
+};
 
 /* What a test reads after async__run returned: the state of the loop just
  * before it was freed.  Everything must be 0 but tasks_at_close. */
@@ -325,10 +330,12 @@ void async__waiter_remove(async_task *t, async__waiter *w);
 const char *async__task_waits_on(const async_task *t);
 
 /* ------------------------------------------------------------------------
- * timer.c: the heap.  Entries are tasks; the frame that armed the timer is
- * the task's innermost frame; its state holds the heap index while armed.
+ * timer.c: the heap.  Entries are tasks.  When a timer fires, an inline
+ * sleep's task (T_SLEEP) is made ready; otherwise the task's innermost
+ * frame (a wait_for) has its `fire` called.
  * ---------------------------------------------------------------------- */
-int  async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline); /* 0 or -ENOMEM */
+/* kind: T_SLEEP for an inline sleep, else 0.  0 or -ENOMEM. */
+int  async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline, uint32_t kind);
 void async__timer_disarm(async__loop *loop, async_task *t);
 /* Pops the timers due at loop->now, in order, and fires them. */
 void async__timer_run(async__loop *loop);

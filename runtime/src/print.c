@@ -92,6 +92,8 @@ static void print_task(FILE *out, async__loop *loop, async_task *t)
     fputc('\n', out);
 
     /* The await chain, innermost first, as a traceback reads upwards. */
+    if ((t->flags & T_SLEEP) && !ASYNC__IS_RT(ASYNC__INNER(t)))
+        fprintf(out, "    async_sleep\n");   /* an inline sleep has no frame */
     if (t->flags & T_STARTED) {
         for (async_frame *f = ASYNC__INNER(t);; f = f->caller) {
             if (ASYNC__IS_RT(f))

@@ -279,13 +279,21 @@ int async__await(async_frame *self, async_frame *child)
         ASYNC__INNER(t) = self;
         return ASYNC__SUSPENDED;
     }
-    if (child == &loop->nop)
-        return ASYNC__DONE;
-    if (child == &loop->yield) {
-        /* await(async_sleep(0)): back to the tail of the ready queue; the
-         * task resumes at `self` (sleep.c). */
+    if (child == &loop->special[ASYNC__SP_YIELD]) {
+        /* async_sleep(0): to the tail of the queue; resumes at `self`. */
         ASYNC__INNER(t) = self;
         async__ready_push(loop, t);
+        return ASYNC__SUSPENDED;
+    }
+    if (async__unlikely((uintptr_t)child - (uintptr_t)loop->special < sizeof loop->special)) {
+        /* Other awaits with no frame of their own (sleep.c, task_await). */
+        if (child == &loop->special[ASYNC__SP_NOP])
+            return ASYNC__DONE;
+        ASYNC__INNER(t) = self;
+        if (loop->now_stale)
+            async__update_time(loop);
+        if (async__timer_arm(loop, t, async__deadline(loop, t->u.seconds), T_SLEEP) < 0)
+            t->flags |= T_NOMEM;    /* the loop unwinds it: -ENOMEM */
         return ASYNC__SUSPENDED;
     }
     child->caller = self;
@@ -304,6 +312,11 @@ void async__task_cancel_wait(async__loop *loop, async_task *t)
 {
     if (t->flags & T_READY)
         return;
+    if (t->flags & T_SLEEP) {
+        async__timer_disarm(loop, t);
+        async__ready_push(loop, t);
+        return;
+    }
     async_frame *f = ASYNC__INNER(t);
     if (ASYNC__IS_RT(f) && ASYNC__RT(f)->cancel)
         ASYNC__RT(f)->cancel(t, f);
@@ -381,6 +394,8 @@ const char *async__task_waits_on(const async_task *t)
         return NULL;
     if (t->flags & T_READY)
         return "ready";
+    if (t->flags & T_SLEEP)
+        return "sleep";
     const async_frame *f = ASYNC__INNER(t);
     if (ASYNC__IS_RT(f))
         return ASYNC__RT(f)->what;
@@ -445,7 +460,7 @@ const char async__rt_file[] = "<libasyncc>";
 
 static const async__rtinfo task_await_info = {
     { task_await_resume, "await", async__rt_file, async__rt_lines, 1 },
-    "task", task_await_cancel, task_await_wake, NULL, sizeof(struct task_await_frame),
+    "task", task_await_cancel, task_await_wake, NULL,
 };
 
 async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t)
@@ -455,7 +470,7 @@ async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async
         /* Over before it starts: no frame, no resume. */
         if (ret)
             *ret = t;
-        return &loop->nop;
+        return &loop->special[ASYNC__SP_NOP];
     }
     struct task_await_frame *a = (struct task_await_frame *)
         async__frame_new(sizeof *a, &task_await_info.info, mode);

@@ -8,11 +8,9 @@
  *
  * Why tasks and not timer nodes: a task waits on at most one timer at a time
  * (its sleep, or its wait_for), and while it does it is in no ready queue,
- * so its deadline shares a union with the ready-queue link, and the frame
- * that armed the timer (the task's innermost frame, a runtime frame) lends
- * its header's `state` for the heap index and `size` for the sequence
- * number; both are put back when the timer is disarmed or fires.  A sleeping
- * task so costs the heap one pointer and nothing else.
+ * so its deadline shares a union with the ready-queue link, and the heap
+ * index and the sequence number sit beside it in the task header.  A
+ * sleeping task so costs the heap one pointer and nothing else.
  */
 #include "internal.h"
 
@@ -20,13 +18,13 @@ static bool earlier(const async_task *a, const async_task *b)
 {
     if (a->u.deadline != b->u.deadline)
         return a->u.deadline < b->u.deadline;
-    return (int32_t)(ASYNC__INNER(a)->size - ASYNC__INNER(b)->size) < 0;
+    return (int32_t)(a->timer_seq - b->timer_seq) < 0;
 }
 
 static void place(async__loop *loop, uint32_t i, async_task *t)
 {
     loop->heap[i] = t;
-    ASYNC__INNER(t)->state = i;
+    t->heap_index = i;
 }
 
 static void sift_up(async__loop *loop, uint32_t i, async_task *t)
@@ -59,7 +57,7 @@ static void sift_down(async__loop *loop, uint32_t i, async_task *t)
     place(loop, i, t);
 }
 
-int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline)
+int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline, uint32_t kind)
 {
     if (loop->nheap == loop->heapcap) {
         uint32_t cap = loop->heapcap ? loop->heapcap * 2 : 64;
@@ -70,17 +68,16 @@ int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline)
         loop->heapcap = cap;
     }
     t->u.deadline = deadline;
-    ASYNC__INNER(t)->size = loop->timer_seq++;
-    t->flags |= T_ARMED;
+    t->timer_seq = loop->timer_seq++;
+    t->flags |= T_ARMED | kind;
     sift_up(loop, loop->nheap++, t);
     return 0;
 }
 
-/* Takes t out of the heap and gives its frame header back. */
+/* Takes t out of the heap. */
 static void take(async__loop *loop, async_task *t)
 {
-    async_frame *f = ASYNC__INNER(t);
-    uint32_t i = f->state;
+    uint32_t i = t->heap_index;
     async_task *last = loop->heap[--loop->nheap];
     if (last != t) {
         if (i > 0 && earlier(last, loop->heap[(i - 1) / 2]))
@@ -88,9 +85,7 @@ static void take(async__loop *loop, async_task *t)
         else
             sift_down(loop, i, last);
     }
-    t->flags &= ~(uint32_t)T_ARMED;
-    f->state = 1;
-    f->size = ASYNC__RT(f)->size;
+    t->flags &= ~(uint32_t)(T_ARMED | T_SLEEP);
 }
 
 void async__timer_disarm(async__loop *loop, async_task *t)
@@ -103,9 +98,14 @@ void async__timer_run(async__loop *loop)
 {
     while (loop->nheap > 0 && loop->heap[0]->u.deadline <= loop->now) {
         async_task *t = loop->heap[0];
+        bool sleep = (t->flags & T_SLEEP) != 0;
         take(loop, t);
-        async_frame *f = ASYNC__INNER(t);
-        ASYNC__RT(f)->fire(t, f);
+        if (sleep) {
+            async__ready_push(loop, t);
+        } else {
+            async_frame *f = ASYNC__INNER(t);
+            ASYNC__RT(f)->fire(t, f);
+        }
     }
 }
 

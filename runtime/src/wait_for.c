@@ -55,7 +55,7 @@ static int wait_for_resume(async_frame *f)
         } else {
             if (loop->now_stale)
                 async__update_time(loop);
-            if (async__timer_arm(loop, wf->self, async__deadline(loop, wf->seconds)) < 0)
+            if (async__timer_arm(loop, wf->self, async__deadline(loop, wf->seconds), 0) < 0)
                 wf->self->flags |= T_NOMEM;
         }
         return ASYNC__SUSPENDED;
@@ -102,7 +102,7 @@ static void wait_for_fire(async_task *t, async_frame *f)
 
 static const async__rtinfo wait_for_info = {
     { wait_for_resume, "async_wait_for", async__rt_file, async__rt_lines, 1 },
-    "wait_for", wait_for_cancel, wait_for_wake, wait_for_fire, sizeof(struct wait_for_frame),
+    "wait_for", wait_for_cancel, wait_for_wake, wait_for_fire,
 };
 
 async_frame *async__new_async__wait_for(unsigned mode, int *ret, async__item item, double seconds)
