@@ -31,6 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool is_ident_char(char ch);
+static unsigned skip_blank(Ctx *c, unsigned p, unsigned end);
+static bool is_space(char ch);
+
 /* ---------------------------------------------------------------------
  * What a function declaration is to us, cached by canonical cursor.
  * ------------------------------------------------------------------- */
@@ -360,6 +364,50 @@ static bool text_is(Ctx *c, unsigned off, const char *id)
     return !(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
 }
 
+int call_args(Ctx *c, unsigned begin, unsigned end, int n, unsigned *ab, unsigned *ae)
+{
+    if (begin == UINT32_MAX || end == UINT32_MAX || end > c->len)
+        return -1;
+    unsigned p = begin;
+    while (p < end && is_ident_char(c->src[p]))
+        p++;
+    p = skip_blank(c, p, end);
+    if (p >= end || c->src[p] != '(')
+        return -1;
+    p++;
+    int k = 0, depth = 0;
+    unsigned start = p;
+    for (; p < end; p++) {
+        char ch = c->src[p];
+        if (ch == '"' || ch == '\'') {
+            for (p++; p < end && c->src[p] != ch; p++)
+                if (c->src[p] == '\\')
+                    p++;
+        } else if (ch == '/' && p + 1 < end && (c->src[p + 1] == '*' || c->src[p + 1] == '/')) {
+            p = skip_blank(c, p, end) - 1;
+        } else if (ch == '(' || ch == '[' || ch == '{') {
+            depth++;
+        } else if ((ch == ',' && depth == 0) || ((ch == ')' || ch == ']' || ch == '}') && depth-- == 0)) {
+            if (ch != ',' && ch != ')')
+                return -1;
+            unsigned b = skip_blank(c, start, p), e = p;
+            while (e > b && is_space(c->src[e - 1]))
+                e--;
+            if (b < e || k > 0 || ch == ',') {
+                if (k >= n)
+                    return -1;
+                ab[k] = b;
+                ae[k] = e;
+                k++;
+            }
+            start = p + 1;
+            if (ch == ')')
+                return k == n ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
 /* The lvalue `r` of `async_create_task(r = f(x))` may be neither a bit-field
  * nor a register variable: its address is taken. */
 static void check_result_lvalue(Ctx *c, CXCursor lhs)
@@ -440,11 +488,15 @@ char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
         }
     }
     int n = clang_Cursor_getNumArguments(call);
+    unsigned *ab = xcalloc((size_t)n + 1, sizeof *ab), *ae = xcalloc((size_t)n + 1, sizeof *ae);
+    bool from_text = call_args(c, cur_begin(c, call), cur_end(c, call), n, ab, ae) == 0;
     for (int i = 0; i < n; i++) {
         CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
-        unsigned ab = cur_begin(c, a), ae = cur_end(c, a);
-        buf_printf(&b, ", %.*s", (int)(ae - ab), c->src + ab);
+        unsigned b0 = from_text ? ab[i] : cur_begin(c, a), e0 = from_text ? ae[i] : cur_end(c, a);
+        buf_printf(&b, ", %.*s", (int)(e0 - b0), c->src + b0);
     }
+    free(ab);
+    free(ae);
     buf_puts(&b, is_run || !statement ? "))" : ")))");
     free(name);
     return buf_take(&b);
@@ -793,7 +845,7 @@ static void finish(Ctx *c, Node *n)
         n->clean = end != UINT32_MAX;
         if (n->clean)
             n->end = end;
-        if (n->kind == N_DEFER && n->clean) {
+        if (n->clean) {
             unsigned p = n->begin;
             while (p < end && c->src[p] != '(')
                 p++;

@@ -168,7 +168,7 @@ typedef struct Node {
     int loop_id;                /* loops whose continue is rewritten */
     struct Node *target;        /* break/continue: the statement it leaves */
     int defer_bit;              /* N_DEFER */
-    unsigned arg_begin, arg_end;/* N_DEFER: the argument's text */
+    unsigned arg_begin, arg_end;/* N_AWAIT, N_DEFER...: the argument's text */
     Var *var;                   /* VarDecl */
     bool hoisted;               /* a local type moved to file scope */
 } Node;
@@ -231,6 +231,10 @@ void add_edit(Ctx *c, unsigned begin, unsigned end, char *text);
  * *async__new_f(unsigned async__mode, T *async__ret, P a)`, no `;`. */
 char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static);
 Node *strip(Node *n);
+/* The text of each of a call's `n` arguments, from the parentheses and
+ * commas written in the file (extents of macro-made arguments are not
+ * reliable): 0, or -1 when the call is not written out as NAME(...). */
+int call_args(Ctx *c, unsigned begin, unsigned end, int n, unsigned *ab, unsigned *ae);
 
 /* ---------------------------------------------------------------- lower.c */
 

@@ -70,6 +70,8 @@ typedef struct L {
 static char *lx(L *l, Node *e);
 static void ls(L *l, Node *s);
 static char *lower_await(L *l, Node *e, const char *ret_target, bool unused);
+static char *lx_opaque(L *l, Node *e);
+static char *lx_opaque_in(L *l, Node *e, unsigned from, unsigned to);
 
 /* --------------------------------------------------------------------
  * Output with line tracking.
@@ -429,6 +431,30 @@ static bool is_stmt_context(Node *n)
            p->ck == CXCursor_CaseStmt || p->ck == CXCursor_DefaultStmt;
 }
 
+/* The lowered arguments of an async call node, ", a1, a2". */
+static void call_arg_texts(L *l, Node *call, Buf *b)
+{
+    int n = call->nkid - 1;
+    if (n <= 0)
+        return;
+    unsigned *ab = xcalloc((size_t)n, sizeof *ab), *ae = xcalloc((size_t)n, sizeof *ae);
+    bool text = call->clean && call_args(l->c, call->begin, call->end, n, ab, ae) == 0;
+    for (int i = 0; i < n; i++) {
+        Node *a = call->kid[i + 1];
+        char *t;
+        if (!text || (a->clean && a->begin == ab[i] && a->end == ae[i]))
+            t = lx(l, a);
+        else if (a->has_await)
+            t = lx_opaque_in(l, a, ab[i], ae[i]);
+        else
+            t = copy_str(l, ab[i], ae[i]);
+        buf_printf(b, ", %s", t);
+        free(t);
+    }
+    free(ab);
+    free(ae);
+}
+
 /* async_create_task(...) and async_run(...) inside an async function. */
 static void spawn_text(L *l, Node *n, Buf *b)
 {
@@ -454,11 +480,7 @@ static void spawn_text(L *l, Node *n, Buf *b)
     } else if (n->lhs) {
         diag_error(l->c, n->lhs->begin, "async function '%s' returns void; there is no result to store", name);
     }
-    for (int i = 1; i < call->nkid; i++) {
-        char *t = lx(l, call->kid[i]);
-        buf_printf(b, ", %s", t);
-        free(t);
-    }
+    call_arg_texts(l, call, b);
     buf_puts(b, run || !stmt ? "))" : ")))");
     free(name);
 }
@@ -753,11 +775,7 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
         char *name = cx_str(clang_getCursorSpelling(x->callee));
         CXType rt = clang_getCursorResultType(x->callee);
         Buf args = {0};
-        for (int i = 1; i < x->nkid; i++) {
-            char *t = lx(l, x->kid[i]);
-            buf_printf(&args, ", %s", t);
-            free(t);
-        }
+        call_arg_texts(l, x, &args);
         buf_printf(&call, "async__new_%s(ASYNC__AWAIT", name);
         if (rt.kind == CXType_Void) {
             value = xstrdup("(void)0");
@@ -779,13 +797,20 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
         char *ts = cx_str(clang_getTypeSpelling(clang_getPointeeType(t)));
         bool task = t.kind == CXType_Pointer && (strcmp(ts, "struct async_task") == 0 ||
                                                  strcmp(ts, "async_task") == 0);
+        /* await(NULL): a null task, which does nothing and yields NULL. */
+        bool null = t.kind == CXType_Pointer && strcmp(ts, "void") == 0;
         free(ts);
-        if (!task) {
+        if (!task && !null) {
             diag_error(c, x->begin, "await needs a call of an async function, an async_task *, "
                        "async_gather or async_wait_for");
             return xstrdup("0");
         }
-        char *tv = lx(l, x);
+        /* The operand as written between the parentheses when its own
+         * extent is unreliable (a macro such as NULL inside the argument). */
+        char *tv0 = x->clean && x->end > x->begin && x->begin >= e->arg_begin && x->end <= e->arg_end
+                    ? lx(l, x) : x->has_await ? lx_opaque(l, x) : copy_str(l, e->arg_begin, e->arg_end);
+        char *tv = null ? xasprintf("(async_task *)(%s)", tv0) : xstrdup(tv0);
+        free(tv0);
         char *ret;
         if (ret_target)
             ret = xstrdup(ret_target);
@@ -851,11 +876,16 @@ static bool conditional_path(Node *a, Node *top)
 
 static char *lx_opaque(L *l, Node *e)
 {
+    return lx_opaque_in(l, e, e->begin, e->end);
+}
+
+static char *lx_opaque_in(L *l, Node *e, unsigned from, unsigned to)
+{
     Node **aw = NULL;
     int n = 0;
     collect_awaits(e, &aw, &n);
     Buf b = {0};
-    unsigned pos = e->begin;
+    unsigned pos = from;
     for (int i = 0; i < n; i++) {
         Node *a = aw[i];
         if (conditional_path(a, e)) {
@@ -863,7 +893,7 @@ static char *lx_opaque(L *l, Node *e)
                        "conditionally or repeatedly");
             continue;
         }
-        if (a->begin < pos || a->end > e->end) {
+        if (a->begin < pos || a->end > to) {
             diag_error(l->c, a->begin, "'await' in a macro argument that is expanded out of order");
             continue;
         }
@@ -873,7 +903,7 @@ static char *lx_opaque(L *l, Node *e)
         free(v);
         pos = a->end;
     }
-    copy(l, &b, pos, e->end);
+    copy(l, &b, pos, to);
     free(aw);
     return buf_take(&b);
 }

@@ -28,8 +28,21 @@ static async double avg(unsigned long n, double *xs)
     return n ? s / (double)n : 0.0;
 }
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static async int pick(void *p, int x)
+{
+    return p == NULL ? x : -1;
+}
+
 static async void run(void)
 {
+    int m = 3, n = 4;
+    printf("max %d\n", await(pick(NULL, MAX(m, n))));
+    async_task *t = async_create_task(pick(NULL, MAX(m, n)));
+    printf("null %d\n", await(NULL) == NULL);
+    await(t);
+    async_task_release(t);
     struct big b = {{1, 2, 3, 4, 5, 6, 7, 8}};
     int arr[3] = {0};
     struct big r = await(twice(b, 10, arr, plus, "name", 'x'));
