@@ -6,6 +6,7 @@
 #include "co.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
 /* A task that logs its name, yields `n` times (logging each time it comes
@@ -324,6 +325,49 @@ static void time_is_monotonic(void **state)
     assert_true(b - a < 1.0);
 }
 
+/* One loop per thread: two threads run their own loops at once. */
+struct counter { async_frame hdr; int *ret; int n, i; async_task *t; };
+CO_FN(counter);
+static async_frame *new_counter(unsigned mode, int *ret, int n);
+static int counter_resume(async_frame *fr)
+{
+    CO_BEGIN(struct counter, s, fr);
+    if (s->n > 1) {
+        s->t = SPAWN(new_counter(ASYNC__TASK, NULL, 1));
+        CO_AWAIT(s, 1, AWAIT_TASK(NULL, s->t));
+        async_task_release(s->t);
+    }
+    for (s->i = 0; s->i < s->n; s->i++)
+        CO_AWAIT(s, 2, s->i % 2 ? SLEEP(0) : SLEEP(0.0001));
+    CO_RETURN(s, s->i);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(counter, struct counter, (unsigned mode, int *ret, int n), s->ret = ret; s->n = n;)
+
+static void *thread_main(void *arg)
+{
+    int *got = arg;
+    got[1] = async__run(new_counter(ASYNC__MAIN, &got[0], 2000));
+    return NULL;
+}
+
+static void loops_in_threads(void **state)
+{
+    (void)state;
+    int a[2] = { 0, -1 }, b[2] = { 0, -1 };
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, thread_main, a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, thread_main, b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(a[1], 0);
+    assert_int_equal(b[1], 0);
+    assert_int_equal(a[0], 2000);
+    assert_int_equal(b[0], 2000);
+    assert_null(async_current_task());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +381,7 @@ int main(void)
         cmocka_unit_test(run_nested_is_ebusy),
         cmocka_unit_test(run_returns_result),
         cmocka_unit_test(time_is_monotonic),
+        cmocka_unit_test(loops_in_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
