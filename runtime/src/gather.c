@@ -104,10 +104,10 @@ static const async__rtinfo gather_info = {
 
 async_frame *async__new_async__gather(unsigned mode, int *ret, size_t n, const async__item *items)
 {
-    if (n > UINT32_MAX / 2)
-        return NULL;
-    struct gather_frame *g = (struct gather_frame *)
-        async__frame_new(sizeof *g + n * sizeof(struct gather_item), &gather_info.info, mode);
+    struct gather_frame *g = NULL;
+    if (n <= (UINT32_MAX - sizeof *g) / sizeof(struct gather_item))
+        g = (struct gather_frame *)
+            async__frame_new(sizeof *g + n * sizeof(struct gather_item), &gather_info.info, mode);
     if (!g) {
         /* The tasks it would have owned have no other owner. */
         for (size_t i = 0; i < n; i++) {
