@@ -1354,9 +1354,10 @@ static void note_use(Ctx *c, CXCursor callee)
             return;
     t->headers_used = xrealloc(t->headers_used, sizeof *t->headers_used * (size_t)(t->nheaders + 1));
     t->headers_used[t->nheaders++] = canon;
-    /* Declared in the main file: its prototype becomes the entry point's. */
-    CXCursor def = clang_getCursorDefinition(callee);
-    if (in_main_file(c, canon) || (!clang_Cursor_isNull(def) && in_main_file(c, def)))
+    /* First declared in the main file: its prototype becomes the entry
+     * point's.  First declared in a header: the entry point is declared
+     * here, even when the main file defines it later. */
+    if (in_main_file(c, canon))
         return;
     /* async.h declares the runtime's own entry points. */
     CXFile hf;

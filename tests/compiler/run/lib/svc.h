@@ -1,0 +1,2 @@
+#include <async.h>
+async int fetch(int id);
