@@ -258,6 +258,28 @@ static unsigned stmt_end(L *l, Node *s)
     }
 }
 
+/* Text that a rewrite leaves out must hold no preprocessor directive, or a
+ * conditional would lose its #if or its #endif: an error, never a silent
+ * drop. */
+static void check_dropped(L *l, unsigned a, unsigned b)
+{
+    Ctx *c = l->c;
+    if (a >= b || b > c->len)
+        return;
+    for (unsigned p = a; p < b; p++) {
+        if (c->src[p] != '\n')
+            continue;
+        unsigned q = p + 1;
+        while (q < b && (c->src[q] == ' ' || c->src[q] == '\t'))
+            q++;
+        if (q < b && c->src[q] == '#') {
+            diag_error(c, q, "preprocessor directive inside a statement that asyncc rewrites; "
+                       "move it outside the statement");
+            return;
+        }
+    }
+}
+
 /* The indentation of the line that holds `off`. */
 static char *indent_of(L *l, unsigned off)
 {
@@ -1081,6 +1103,8 @@ static void ls_return(L *l, Node *s)
 {
     char *save;
     Node *e = s->nkid ? s->kid[0] : NULL;
+    if (e)
+        check_dropped(l, s->begin, e->begin);
     bool wrapped = open_pre(l, s, &save);
     Buf b = {0};
     Node *se = e ? strip(e) : NULL;
@@ -1177,8 +1201,12 @@ static void ls_decl(L *l, Node *s, bool for_init)
             continue;
         }
         Node *init = var_init(l, v);
-        if (init == NULL)
+        if (init == NULL) {
+            check_dropped(l, v->begin, v->end);
             continue;
+        }
+        check_dropped(l, s->begin, init->begin);
+        check_dropped(l, init->end, s->end);
         char *m = member(v->var->member);
         Node *si = strip(init);
         CXType vt = v->var->type;
@@ -1330,6 +1358,8 @@ static void ls_loop(L *l, Node *s)
     l->ind = indent_of(l, s->begin);
     char *save;
     begin_stmt(l, s);
+    for (int i = 0; i < s->nkid; i++)
+        check_dropped(l, i ? s->kid[i - 1]->end : s->begin, s->kid[i]->begin);
     if (s->ck == CXCursor_WhileStmt) {
         o_gen(l, "for (;;) { /* while */\n");
         push_ind(l, &save);
