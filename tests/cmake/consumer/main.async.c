@@ -21,8 +21,7 @@ static async int sum_of_doubles(int a, int b)
 static async int amain(void)
 {
     int r1 = 0;
-    int late = LATE_VALUE;
-    async_task *t = async_create_task(r1 = fetch_double(late));
+    async_task *t = async_create_task(r1 = fetch_double(LATE_VALUE));
     int r2 = await(sum_of_doubles(1, 2));
     await(t);
     async_task_release(t);

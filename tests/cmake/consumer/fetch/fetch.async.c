@@ -5,8 +5,6 @@
 
 async int fetch_double(int x)
 {
-    double delay = FETCH_DELAY;
-
-    await(async_sleep(delay));
+    await(async_sleep(FETCH_DELAY));
     return 2 * x;
 }
