@@ -163,6 +163,62 @@ double async_time(void);
 async_function void async_sleep(double seconds);
 
 /* ------------------------------------------------------------------------
+ * Synchronisation (DESIGN.md 1.8): asyncio's Event, Lock, Semaphore and
+ * Queue, for the tasks of one loop.  The structs are the user's to allocate
+ * (statically, on the heap, in a frame); their fields are the runtime's.
+ * Waiters are served first come, first served.  Misuse a void function
+ * cannot report (releasing a lock that is not held, a semaphore above its
+ * initial value, destroying a queue that tasks wait on) aborts with
+ * "asyncc: FUNCTION: reason".
+ * ---------------------------------------------------------------------- */
+struct async__syncwait;
+typedef struct async__waitq {   /* waiting frames, first come first */
+    struct async__syncwait *head, *tail;
+} async__waitq;
+
+typedef struct async_event {
+    async__waitq waiters;
+    bool set;
+} async_event;
+
+typedef struct async_lock {
+    async__waitq waiters;
+    bool locked;
+} async_lock;
+
+typedef struct async_semaphore {
+    async__waitq waiters;
+    unsigned value, bound;
+} async_semaphore;
+
+typedef struct async_queue {
+    async__waitq getters, putters;
+    unsigned char *buf;
+    size_t capacity, item_size, head, count;
+} async_queue;
+
+void async_event_init(async_event *ev);
+void async_event_set(async_event *ev);          /* wakes every waiter */
+void async_event_clear(async_event *ev);
+bool async_event_is_set(const async_event *ev);
+async_function void async_event_wait(async_event *ev);
+
+void async_lock_init(async_lock *lock);
+async_function void async_lock_acquire(async_lock *lock); /* FIFO fairness */
+void async_lock_release(async_lock *lock);
+
+void async_semaphore_init(async_semaphore *sem, unsigned value);
+async_function void async_semaphore_acquire(async_semaphore *sem);
+void async_semaphore_release(async_semaphore *sem);
+
+/* 0, or -EINVAL (a capacity or item size of 0), or -ENOMEM. */
+int  async_queue_init(async_queue *q, size_t capacity, size_t item_size);
+void async_queue_destroy(async_queue *q);
+async_function void async_queue_put(async_queue *q, const void *item); /* waits while full */
+async_function void async_queue_get(async_queue *q, void *item);       /* waits while empty */
+size_t async_queue_size(const async_queue *q);
+
+/* ------------------------------------------------------------------------
  * The ABI between generated code and the runtime.  Not for hand-written
  * code; docs/abi.md explains it.  In short: every async function
  *
@@ -252,6 +308,11 @@ async_frame *async__new_async_sleep(unsigned mode, double seconds);
 async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t);
 async_frame *async__new_async__gather(unsigned mode, int *ret, size_t n, const async__item *items);
 async_frame *async__new_async__wait_for(unsigned mode, int *ret, async__item item, double seconds);
+async_frame *async__new_async_event_wait(unsigned mode, async_event *ev);
+async_frame *async__new_async_lock_acquire(unsigned mode, async_lock *lock);
+async_frame *async__new_async_semaphore_acquire(unsigned mode, async_semaphore *sem);
+async_frame *async__new_async_queue_put(unsigned mode, async_queue *q, const void *item);
+async_frame *async__new_async_queue_get(unsigned mode, async_queue *q, void *item);
 
 #ifdef __cplusplus
 }
