@@ -1503,7 +1503,8 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     current = f;
     type_renamed = renamed_type;
     plan(l, f->body);
-    qsort(l->ev, (size_t)l->nev, sizeof *l->ev, cmp_event);
+    if (l->nev)
+        qsort(l->ev, (size_t)l->nev, sizeof *l->ev, cmp_event);
 
     /* The body first: it decides the temporaries and the await points. */
     ls(l, f->body);

@@ -117,6 +117,8 @@ static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXCl
 static void collect_macros(Ctx *c)
 {
     clang_visitChildren(clang_getTranslationUnitCursor(c->tu), collect_macro, c);
+    if (c->nmacros == 0)
+        return;
     qsort(c->macro_starts, c->nmacros, sizeof(unsigned), cmp_unsigned);
     qsort(c->macro_ends, c->nmacros, sizeof(unsigned), cmp_unsigned);
 }

@@ -2,7 +2,8 @@
 #
 #   cmake -DMODE=run|golden|diag|identity|untranslated|diff -DASYNCC=... -DINPUT=...
 #         [-DEXPECTED=...] [-DWORK=dir] [-DCOMPILERS=gcc;clang] [-DRUNTIME_LIB=...]
-#         [-DRUNTIME_INC=...] [-DPYTHON=...] [-DPYSCRIPT=...] -P driver.cmake
+#         [-DRUNTIME_INC=...] [-DPYTHON=...] [-DPYSCRIPT=...] [-DEXTRA_CFLAGS=...]
+#         -P driver.cmake
 #
 #  run           translate, compile with every compiler at -std=c11 -Wall
 #                -Wextra -pedantic -Werror, link with libasyncc, run, and
@@ -108,7 +109,7 @@ endif()
 foreach(cc IN LISTS COMPILERS)
   get_filename_component(ccname "${cc}" NAME)
   set(exe "${WORK}/${stem}.${ccname}")
-  execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -g
+  execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -g ${EXTRA_CFLAGS}
                           -iquote "${indir}" -iquote "${indir}/lib" -I "${RUNTIME_INC}" "${out}" ${extra_c} "${RUNTIME_LIB}"
                           -lm -pthread -o "${exe}"
                   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err2)
