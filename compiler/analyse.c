@@ -1228,6 +1228,18 @@ static void hoist_types(Ctx *c, AsyncFn *f, Node *n)
         hoist_types(c, f, n->kid[i]);
 }
 
+/* Whether a declaration's awaits read one of the variables it declares
+ * (`int x = await(f(x));`): hoisted above the declaration, they could not. */
+static bool reads_own_vars(Node *n, Node *ds)
+{
+    if (n->ck == CXCursor_DeclRefExpr && n->var && n->var->decl && n->var->decl->parent == ds)
+        return true;
+    for (int i = 0; i < n->nkid; i++)
+        if (reads_own_vars(n->kid[i], ds))
+            return true;
+    return false;
+}
+
 static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
 {
     /* Await offsets, sorted, for "is there an await in this scope". */
@@ -1254,6 +1266,8 @@ static void plan_vars(Ctx *c, AsyncFn *f, FnWalk *w)
                 for (int k = 1; k < ds->nkid; k++)
                     if (ds->kid[k]->has_await)
                         frame = true;
+                if (reads_own_vars(ds, ds))
+                    frame = true;
             }
             unsigned lo = 0, hi = (unsigned)w->nawaits;
             while (lo < hi) {
