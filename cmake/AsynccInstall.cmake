@@ -7,6 +7,8 @@
 #                                       the targets files, AsynccFunctions.cmake
 #   lib/pkgconfig/asyncc.pc
 #
+# The build tree gets the CMake package too, in BUILD/cmake/.
+#
 # (lib/ is CMAKE_INSTALL_LIBDIR.)  Nothing installed names the prefix: the
 # CMake files find their place from their own directory and asyncc.pc from
 # ${pcfiledir}, so the tree works wherever it is copied.
@@ -112,6 +114,13 @@ install(FILES
     "${PROJECT_BINARY_DIR}/cmake/AsynccConfigVersion.cmake"
     "${CMAKE_CURRENT_LIST_DIR}/AsynccFunctions.cmake"
   DESTINATION "${ASYNCC_INSTALL_CMAKEDIR}")
+
+# The same package for the build tree, without installing:
+# -DAsyncc_DIR=BUILD/cmake.  Its targets name files in this build tree.
+export(EXPORT AsynccTargets NAMESPACE Asyncc::
+       FILE "${PROJECT_BINARY_DIR}/cmake/AsynccTargets.cmake")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/AsynccFunctions.cmake"
+               "${PROJECT_BINARY_DIR}/cmake/AsynccFunctions.cmake" COPYONLY)
 
 # asyncc.pc, with the prefix found from the file's own directory.  (Where
 # a directory was given as an absolute path, the tree is not relocatable and

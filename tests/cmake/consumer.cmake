@@ -11,13 +11,16 @@
 # MODE=installed: the consumer finds a copy of the installed tree INSTALLED
 #   with find_package(Asyncc) (a copy, so this also shows the tree works
 #   where it was not installed); the new translator is a touched bin/asyncc.
+# MODE=buildtree: the consumer finds the package that the build tree
+#   BUILD_DIR exports (-DAsyncc_DIR=BUILD_DIR/cmake), without installing;
+#   the translator there is left alone, so no new-translator step.
 # MODE=vendored: a super-project add_subdirectory()s a copy of the asyncc
 #   sources at SOURCE_DIR and then the consumer; the new translator comes
 #   from touching one of its sources, so it is really rebuilt.
 #
 #   cmake -DMODE=... -DWORK=... -DCONSUMER=... -DGENERATOR=...
 #         -DC_COMPILER=... -DBUILD_TYPE=... [-DINSTALLED=...] [-DSOURCE_DIR=...]
-#         [-DSANITIZE=...] [-DBINDIR=bin] -P consumer.cmake
+#         [-DSANITIZE=...] [-DBINDIR=bin] [-DBUILD_DIR=...] -P consumer.cmake
 include("${CMAKE_CURRENT_LIST_DIR}/helpers.cmake")
 if(NOT BINDIR)
   set(BINDIR bin)
@@ -43,6 +46,12 @@ if(MODE STREQUAL "installed")
   set(exe "${build}/asyncc_consumer")
   set(gen_dir "${build}")
   set(prefix_rel "")
+elseif(MODE STREQUAL "buildtree")
+  step(out "configure the consumer (${GENERATOR}) against the build tree ${BUILD_DIR}"
+       COMMAND "${CMAKE_COMMAND}" -S "${WORK}/src" -B "${build}" ${args}
+               "-DAsyncc_DIR=${BUILD_DIR}/cmake")
+  set(exe "${build}/asyncc_consumer")
+  set(gen_dir "${build}")
 elseif(MODE STREQUAL "vendored")
   # The asyncc sources without their build trees and history.
   file(MAKE_DIRECTORY "${WORK}/asyncc")
@@ -103,6 +112,9 @@ if(NOT log MATCHES "plain\\.c")
   message(FATAL_ERROR "touching unrelated.h did not even recompile plain.c:\n${log}")
 endif()
 
+if(MODE STREQUAL "buildtree")
+  return()
+endif()
 settle()
 if(MODE STREQUAL "installed")
   file(TOUCH "${WORK}/prefix/${BINDIR}/asyncc")
