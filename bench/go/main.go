@@ -4,9 +4,10 @@
 //	go_peer WORKLOAD [N]
 //
 // Goroutines are stackful, so "await" is a plain call or a channel receive:
-// skynet and spawn-join are goroutines joined through channels, round robin
-// is two goroutines yielding with runtime.Gosched, and await depth is a
-// chain of calls that the compiler may not inline.
+// skynet is goroutines joined through channels, spawn-join goroutines
+// joined through a WaitGroup, round robin two goroutines yielding with
+// runtime.Gosched, and await depth a chain of calls that the compiler may
+// not inline.
 package main
 
 import (
@@ -40,14 +41,19 @@ func skynet(c chan<- int64, num, size int64) {
 }
 
 func spawnJoin(n int64) int64 {
-	chans := make([]chan int64, n)
+	results := make([]int64, n)
+	var wg sync.WaitGroup
+	wg.Add(int(n))
 	for i := int64(0); i < n; i++ {
-		chans[i] = make(chan int64, 1)
-		go func(i int64, c chan<- int64) { c <- i }(i, chans[i])
+		go func(i int64) {
+			results[i] = i
+			wg.Done()
+		}(i)
 	}
+	wg.Wait()
 	var sum int64
-	for i := int64(0); i < n; i++ {
-		sum += <-chans[i]
+	for _, v := range results {
+		sum += v
 	}
 	return sum
 }
