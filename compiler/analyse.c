@@ -961,6 +961,11 @@ static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool un
             diag_error(c, n->begin, "'await' in the replacement text of a macro; "
                        "write await where the macro is used");
         break;
+    case N_SPAWN:
+    case N_RUN:
+        if (n->lhs)
+            check_result_lvalue(c, n->lhs->cur);
+        break;
     case N_DEFER:
         if (n->parent != f->body)
             diag_error(c, n->begin, "async_defer may stand only in the outermost block of an async function");
