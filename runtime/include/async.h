@@ -219,6 +219,25 @@ async_function void async_queue_get(async_queue *q, void *item);       /* waits 
 size_t async_queue_size(const async_queue *q);
 
 /* ------------------------------------------------------------------------
+ * I/O on non-blocking fds (DESIGN.md 1.8).  A count or 0 on success, a
+ * negative errno on failure; EAGAIN never reaches the caller.  Accepted and
+ * connected fds are non-blocking and close-on-exec; a write to a closed
+ * peer is -EPIPE and never raises SIGPIPE; a regular file is read and
+ * written directly; a second task waiting on the same fd in the same
+ * direction gets -EBUSY.
+ * ---------------------------------------------------------------------- */
+async_function ssize_t async_read(int fd, void *buf, size_t len);        /* at most len; 0 at EOF */
+async_function ssize_t async_write(int fd, const void *buf, size_t len); /* all of it, or an error */
+async_function ssize_t async_recv(int fd, void *buf, size_t len, int flags);
+async_function ssize_t async_send(int fd, const void *buf, size_t len, int flags);
+async_function int async_accept(int listen_fd, struct sockaddr *addr, socklen_t *addrlen);
+async_function int async_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+async_function int async_wait_readable(int fd);
+async_function int async_wait_writable(int fd);
+int                async_tcp_listen(const char *host, int port, int backlog); /* non-blocking fd */
+async_function int async_tcp_connect(const char *host, int port);            /* resolves, connects */
+
+/* ------------------------------------------------------------------------
  * The ABI between generated code and the runtime.  Not for hand-written
  * code; docs/abi.md explains it.  In short: every async function
  *
@@ -313,6 +332,15 @@ async_frame *async__new_async_lock_acquire(unsigned mode, async_lock *lock);
 async_frame *async__new_async_semaphore_acquire(unsigned mode, async_semaphore *sem);
 async_frame *async__new_async_queue_put(unsigned mode, async_queue *q, const void *item);
 async_frame *async__new_async_queue_get(unsigned mode, async_queue *q, void *item);
+async_frame *async__new_async_read(unsigned mode, ssize_t *ret, int fd, void *buf, size_t len);
+async_frame *async__new_async_write(unsigned mode, ssize_t *ret, int fd, const void *buf, size_t len);
+async_frame *async__new_async_recv(unsigned mode, ssize_t *ret, int fd, void *buf, size_t len, int flags);
+async_frame *async__new_async_send(unsigned mode, ssize_t *ret, int fd, const void *buf, size_t len, int flags);
+async_frame *async__new_async_accept(unsigned mode, int *ret, int listen_fd, struct sockaddr *addr, socklen_t *addrlen);
+async_frame *async__new_async_connect(unsigned mode, int *ret, int fd, const struct sockaddr *addr, socklen_t addrlen);
+async_frame *async__new_async_wait_readable(unsigned mode, int *ret, int fd);
+async_frame *async__new_async_wait_writable(unsigned mode, int *ret, int fd);
+async_frame *async__new_async_tcp_connect(unsigned mode, int *ret, const char *host, int port);
 
 #ifdef __cplusplus
 }

@@ -355,8 +355,19 @@ static inline bool async__io_pending(const async__loop *loop) /* anything regist
     return loop->nio != 0;
 }
 /* Waits for readiness up to `deadline` (monotonic ns; 0: do not block,
- * UINT64_MAX: no timer) and makes the ready tasks ready. */
+ * UINT64_MAX: no timer) and calls async__io_ready for each waiter whose
+ * fd is ready. */
 void async__io_poll(async__loop *loop, uint64_t deadline);
+enum { ASYNC__IO_READ, ASYNC__IO_WRITE };
+/* Makes `f` (of the running task) wait until fd is ready in direction dir.
+ * 0; -EBUSY when another frame waits there; -EPERM for a file epoll cannot
+ * wait on (a regular file); another negative errno. */
+int  async__io_watch(async__loop *loop, int fd, int dir, async_frame *f);
+/* Stops f's wait, if it still waits. */
+void async__io_unwatch(async__loop *loop, int fd, int dir, async_frame *f);
+
+/* io.c: the backend found f's fd ready (f no longer waits). */
+void async__io_ready(async__loop *loop, async_frame *f);
 
 /* ------------------------------------------------------------------------
  * print.c: the sorted list of live tasks, shared with the shutdown.
