@@ -894,7 +894,6 @@ typedef struct FnWalk {
     int nawaits, capawaits;
     Node **declrefs;
     int ndeclrefs, capdeclrefs;
-    Node **loops;
 } FnWalk;
 
 static void push(Node ***v, int *n, int *cap, Node *x)
@@ -1341,7 +1340,7 @@ static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
             v->type = clang_getArgType(ft, (unsigned)i);
     }
 
-    FnWalk w = {c, f, NULL, 0, 0, NULL, 0, 0, NULL};
+    FnWalk w = {c, f, NULL, 0, 0, NULL, 0, 0};
     walk(&w, f->body, NULL, NULL, NULL, false, false);
     plan_vars(c, f, &w);
     set_needs_lower(f->body);

@@ -7,8 +7,11 @@
  * checks the language's rules, lower.c turns each async function into a
  * frame struct and a resume function, emit.c splices the results into the
  * original text, diag.c prints diagnostics, depfile.c writes the depfile,
- * type.c prints C declarators from libclang types.  The sections below
- * follow those files.
+ * type.c prints C declarators from libclang types, buf.c holds strings.
+ * The sections below follow those files.
+ *
+ * Debugging: ASYNCC_DUMP=1 prints each async function's tree, ASYNCC_TIME=1
+ * the time spent parsing and translating.
  *
  * Offsets are byte offsets into the main file as it is on disk; every edit
  * is a replacement of a range of that text, so every byte outside the
@@ -230,6 +233,11 @@ void add_edit(Ctx *c, unsigned begin, unsigned end, char *text);
 /* The entry point's declaration for an async function: `async_frame
  * *async__new_f(unsigned async__mode, T *async__ret, P a)`, no `;`. */
 char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static);
+/* The replacement of async_create_task / async_run in ordinary code:
+ * `async__spawn(async__new_f(ASYNC__TASK, &(r) or NULL, args))` and the
+ * like, the argument text copied as written. */
+char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
+                           const char *mode, bool statement);
 Node *strip(Node *n);
 /* The text of each of a call's `n` arguments, from the parentheses and
  * commas written in the file (extents of macro-made arguments are not
@@ -240,11 +248,6 @@ int call_args(Ctx *c, unsigned begin, unsigned end, int n, unsigned *ab, unsigne
 
 /* The generated C that replaces one async function's definition. */
 char *lower_fn(Ctx *c, AsyncFn *f);
-/* The replacement of an async_create_task / async_run / gather item in
- * ordinary code: text of `async__spawn(async__new_f(ASYNC__TASK, ...))`
- * etc.  Argument text is copied as written. */
-char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
-                           const char *mode, bool statement);
 
 /* ----------------------------------------------------------------- emit.c */
 

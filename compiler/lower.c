@@ -1509,8 +1509,6 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     /* The body first: it decides the temporaries and the await points. */
     ls(l, f->body);
     char *body = buf_take(&l->out);
-    bool body_synced = l->line_ok;
-    (void)body_synced;
 
     const char *nm = f->name;
     Buf g = {0};

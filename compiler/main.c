@@ -222,14 +222,12 @@ int main(int argc, char **argv)
 
     char *out = c->src;
     size_t outlen = c->len;
-    bool parsed = false;
     if (mentions_async(c->src, c->len)) {
         struct timespec t0, t1, t2;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = parse_input(c, user_args, nuser);
         if (rc)
             return rc;
-        parsed = true;
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (diag_clang(c) == 0)
             analyse(c);
@@ -247,12 +245,8 @@ int main(int argc, char **argv)
     }
 
     if (c->depfile) {
-        if (parsed)
-            rc = depfile_write(c, c->depfile, c->output);
-        else {
-            /* Not parsed: the depfile names the input alone. */
-            rc = depfile_write(c, c->depfile, c->output);
-        }
+        /* Not parsed (no async in it): the depfile names the input alone. */
+        rc = depfile_write(c, c->depfile, c->output);
         if (rc < 0) {
             fprintf(stderr, "asyncc: cannot write %s: %s\n", c->depfile, strerror(-rc));
             return 2;
