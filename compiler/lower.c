@@ -1055,7 +1055,7 @@ static void close_pre(L *l, bool wrapped, char *save)
     if (!wrapped)
         return;
     pop_ind(l, save);
-    o_gen(l, "\n%s}", l->ind);
+    o_gen(l, "%s%s}", at_line_start(l) ? "" : "\n", l->ind);
 }
 
 /* A statement written as indentation + text after its awaits. */
@@ -1108,9 +1108,8 @@ static void ls_return(L *l, Node *s)
     bool wrapped = open_pre(l, s, &save);
     Buf b = {0};
     Node *se = e ? strip(e) : NULL;
-    if (se && se->kind == N_AWAIT && se->call->ck == CXCursor_CallExpr &&
-        !clang_Cursor_isNull(se->call->callee) && l->rt.kind != CXType_Void &&
-        same_type(clang_getCursorResultType(se->call->callee), l->rt)) {
+    if (se && se->kind == N_AWAIT && l->rt.kind != CXType_Void && node_type(se).kind != CXType_Void &&
+        same_type(node_type(se), l->rt)) {
         /* return await(f(...)): f stores straight through our own ret. */
         free(lower_await(l, se, "async__self->async__ret", false));
         return_text(l, &b, NULL, NULL);
@@ -1212,9 +1211,7 @@ static void ls_decl(L *l, Node *s, bool for_init)
         CXType vt = v->var->type;
         CXType cvt = clang_getCanonicalType(vt);
         Buf b = {0};
-        if (si->kind == N_AWAIT && si->call->ck == CXCursor_CallExpr && !clang_Cursor_isNull(si->call->callee) &&
-            clang_getCursorResultType(si->call->callee).kind != CXType_Void &&
-            same_type(clang_getCursorResultType(si->call->callee), vt) &&
+        if (si->kind == N_AWAIT && node_type(si).kind != CXType_Void && same_type(node_type(si), vt) &&
             cvt.kind != CXType_ConstantArray) {
             char *target = xasprintf("&%s", m);
             free(lower_await(l, si, target, false));
