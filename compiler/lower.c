@@ -50,6 +50,15 @@ typedef struct Event {
     const char *text;
 } Event;
 
+/* A frame temporary holds an await's value until its full expression has
+ * used it; the next full expression may reuse it (same type), which keeps
+ * frames small. */
+typedef struct Temp {
+    char *type;             /* its declaration with the name `@` */
+    char *expr;             /* async__self->async__tN */
+    bool busy;
+} Temp;
+
 typedef struct L {
     Ctx *c;
     AsyncFn *f;
@@ -62,6 +71,8 @@ typedef struct L {
     unsigned *lines;
     Buf members;            /* temporaries of the frame */
     int ntemp;
+    struct Temp *temps;     /* the temporaries, for reuse */
+    int ntemps;
     int nloop;
     char *ind;              /* indentation of generated lines */
     CXType rt;              /* the function's return type */
@@ -328,6 +339,17 @@ static char *member(const char *name)
 
 static char *new_temp(L *l, CXType t, const char *ctype)
 {
+    Buf key = {0};
+    if (ctype)
+        buf_printf(&key, "%s @", ctype);
+    else
+        type_decl(l->c, &key, t, "@", true);
+    for (int i = 0; i < l->ntemps; i++)
+        if (!l->temps[i].busy && strcmp(l->temps[i].type, key.s) == 0) {
+            l->temps[i].busy = true;
+            free(key.s);
+            return xstrdup(l->temps[i].expr);
+        }
     char *name = xasprintf("async__t%d", ++l->ntemp);
     buf_puts(&l->members, "    ");
     if (ctype)
@@ -335,9 +357,17 @@ static char *new_temp(L *l, CXType t, const char *ctype)
     else
         type_decl(l->c, &l->members, t, name, true);
     buf_puts(&l->members, ";\n");
-    char *r = member(name);
+    l->temps = xrealloc(l->temps, sizeof *l->temps * (size_t)(l->ntemps + 1));
+    l->temps[l->ntemps++] = (Temp){key.s, member(name), true};
     free(name);
-    return r;
+    return xstrdup(l->temps[l->ntemps - 1].expr);
+}
+
+/* A new full expression begins: the temporaries of the last are dead. */
+static void temps_free(L *l)
+{
+    for (int i = 0; i < l->ntemps; i++)
+        l->temps[i].busy = false;
 }
 
 static CXType node_type(Node *n)
@@ -1073,6 +1103,7 @@ static void put_stmt_text(L *l, Node *s, bool wrapped, const char *text, const c
 static void ls_expr(L *l, Node *s)
 {
     char *save;
+    temps_free(l);
     bool wrapped = open_pre(l, s, &save);
     Node *e = strip(s);
     char *text = NULL;
@@ -1102,6 +1133,7 @@ static void ls_expr(L *l, Node *s)
 static void ls_return(L *l, Node *s)
 {
     char *save;
+    temps_free(l);
     Node *e = s->nkid ? s->kid[0] : NULL;
     if (e)
         check_dropped(l, s->begin, e->begin);
@@ -1174,6 +1206,7 @@ static void ls_decl(L *l, Node *s, bool for_init)
             o_gen(l, "\n");
         if (!for_init)
             l->ind = (free(l->ind), indent_of(l, s->begin));
+        temps_free(l);
         char *t = lx(l, s);
         if (for_init)
             o_gen(l, "%s", l->ind);
@@ -1208,6 +1241,7 @@ static void ls_decl(L *l, Node *s, bool for_init)
         check_dropped(l, init->end, s->end);
         char *m = member(v->var->member);
         Node *si = strip(init);
+        temps_free(l);
         CXType vt = v->var->type;
         CXType cvt = clang_getCanonicalType(vt);
         Buf b = {0};
@@ -1289,6 +1323,7 @@ static void ls_splice(L *l, Node *s)
     }
     if (pre) {
         wrapped = open_pre(l, s, &save);
+        temps_free(l);
         for (int i = 0; i < s->nkid; i++)
             if (isx[i])
                 texts[i] = lx(l, s->kid[i]);
@@ -1344,6 +1379,7 @@ static void ls_compound(L *l, Node *s)
 
 static void cond_break(L *l, Node *cond)
 {
+    temps_free(l);
     char *t = lx(l, cond);
     o_gen(l, "%sif (!(%s))\n%s    break;\n", l->ind, t, l->ind);
     free(t);
@@ -1388,6 +1424,7 @@ static void ls_loop(L *l, Node *s)
                 o_src(l, fp.init->begin, fp.init->end);
                 o_gen(l, "\n");
             } else {
+                temps_free(l);
                 char *t = lx(l, fp.init);
                 o_gen(l, "%s%s;\n", l->ind, t);
                 free(t);
@@ -1403,6 +1440,7 @@ static void ls_loop(L *l, Node *s)
         if (s->loop_id)
             o_gen(l, "async__cont_%d:;\n", s->loop_id);
         if (fp.inc) {
+            temps_free(l);
             char *t = lx(l, fp.inc);
             o_gen(l, "%s%s;\n", l->ind, t);
             free(t);
@@ -1426,6 +1464,7 @@ static void ls(L *l, Node *s)
     if (!s->clean) {
         char *save;
         bool wrapped = open_pre(l, s, &save);
+        temps_free(l);
         char *t = lx_opaque(l, s);
         put_stmt_text(l, s, wrapped, t, "");
         free(t);

@@ -16,7 +16,6 @@ struct async__frame_sum_while {
     int i;
     int async__t1;
     int async__t2;
-    int async__t3;
     unsigned async__deferred;
 };
 
@@ -85,10 +84,10 @@ async__resume_1:;
 #line 19 "control.async.c"
             /* await(next(cursor)), line 19 */
             async__self->async__hdr.state = 2;
-            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t3, async__self->cursor)))
+            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t1, async__self->cursor)))
                 return ASYNC__SUSPENDED;
 async__resume_2:;
-            async__self->i += async__self->async__t3;
+            async__self->i += async__self->async__t1;
         }
     }
 #line 21 "control.async.c"
