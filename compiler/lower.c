@@ -662,6 +662,11 @@ static void plan(L *l, Node *n)
         else if (n->hoisted || n->ck == CXCursor_EnumConstantDecl)
             plan_type_rename(l, n, n->cur, file_offset(c, clang_getCursorLocation(n->cur)));
     }
+    /* __func__ names the user's function, not the resume function. */
+    if (n->clean && n->end - n->begin == 8 && memcmp(c->src + n->begin, "__func__", 8) == 0 &&
+        clang_isExpression(n->ck) && (n->parent == NULL || n->parent->begin != n->begin ||
+                                      n->parent->end != n->end))
+        add_event(l, n->begin, n->end, EV_RENAME, n, xasprintf("\"%s\"", l->f->name));
     switch (n->ck) {
     case CXCursor_DeclRefExpr:
         if (n->var && n->var->member) {

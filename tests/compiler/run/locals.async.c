@@ -30,6 +30,7 @@ static async int counter(void)
 {
     static int count;                    /* stays static */
     await(async_sleep(0));
+    printf("in %s\n", __func__);         /* the user's name, not the resume function's */
     return ++count;
 }
 
