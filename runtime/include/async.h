@@ -238,6 +238,15 @@ int                async_tcp_listen(const char *host, int port, int backlog); /*
 async_function int async_tcp_connect(const char *host, int port);            /* resolves, connects */
 
 /* ------------------------------------------------------------------------
+ * Blocking work, as asyncio.to_thread: runs fn(arg) on a worker thread and
+ * resumes the caller with its result.  A thread cannot be stopped, so a
+ * cancelled caller unwinds once fn has returned (arg must stay valid until
+ * then), and the result is dropped.  ASYNC_THREADS sets the most workers a
+ * loop starts (4).
+ * ---------------------------------------------------------------------- */
+async_function void *async_to_thread(void *(*fn)(void *), void *arg);
+
+/* ------------------------------------------------------------------------
  * The ABI between generated code and the runtime.  Not for hand-written
  * code; docs/abi.md explains it.  In short: every async function
  *
@@ -341,6 +350,7 @@ async_frame *async__new_async_connect(unsigned mode, int *ret, int fd, const str
 async_frame *async__new_async_wait_readable(unsigned mode, int *ret, int fd);
 async_frame *async__new_async_wait_writable(unsigned mode, int *ret, int fd);
 async_frame *async__new_async_tcp_connect(unsigned mode, int *ret, const char *host, int port);
+async_frame *async__new_async_to_thread(unsigned mode, void **ret, void *(*fn)(void *), void *arg);
 
 #ifdef __cplusplus
 }

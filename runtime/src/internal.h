@@ -258,7 +258,8 @@ typedef struct async__loop {
     size_t nio;                 /* I/O waits registered (io_epoll.c) */
     /* Frames that stand for an await needing no frame of its own;
      * async__await recognises them (see ASYNC__SP_*). */
-    async_frame special[3];
+    async_frame special[4];
+    void *pool;                 /* thread_pool.c's state */
     bool closing;               /* shutting down: new tasks start cancelled */
     void *io;                   /* io_epoll.c's state */
 } async__loop;
@@ -291,6 +292,7 @@ enum {
     ASYNC__SP_NOP,      /* over before it starts (a done task): go on */
     ASYNC__SP_YIELD,    /* async_sleep(x <= 0): to the tail of the queue */
     ASYNC__SP_SLEEP,    /* async_sleep(x > 0): x is in current->u.seconds */
+    ASYNC__SP_POOL,     /* not an await: the thread pool's wake-up watch */
 };
 
 /* What a test reads after async__run returned: the state of the loop just
@@ -368,6 +370,12 @@ void async__io_unwatch(async__loop *loop, int fd, int dir, async_frame *f);
 
 /* io.c: the backend found f's fd ready (f no longer waits). */
 void async__io_ready(async__loop *loop, async_frame *f);
+
+/* ------------------------------------------------------------------------
+ * thread_pool.c: async_to_thread's workers.
+ * ---------------------------------------------------------------------- */
+void async__pool_wakeup(async__loop *loop);   /* jobs finished: wake their tasks */
+void async__pool_close(async__loop *loop);    /* joins the workers */
 
 /* ------------------------------------------------------------------------
  * print.c: the sorted list of live tasks, shared with the shutdown.

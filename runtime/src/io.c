@@ -288,6 +288,10 @@ static void io_cancel(async_task *t, async_frame *f)
 
 void async__io_ready(async__loop *loop, async_frame *f)
 {
+    if (f == &loop->special[ASYNC__SP_POOL]) {
+        async__pool_wakeup(loop);   /* thread_pool.c's eventfd */
+        return;
+    }
     struct io_frame *io = (struct io_frame *)f;
     io->watching = false;
     async__make_ready(loop, io->self);

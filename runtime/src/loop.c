@@ -183,6 +183,7 @@ int async__run(async_frame *root)
 
     if (async__trace_on)
         async__trace_close();
+    async__pool_close(loop);
     async__io_close(loop);
     free_large(loop);
     async__pool_destroy(&loop->tasks);

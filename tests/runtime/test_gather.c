@@ -28,7 +28,7 @@ static int gmain_resume(async_frame *fr)
     CO_BEGIN(struct gmain, s, fr);
     /* Values through `lvalue = CALL` items; created in argument order. */
     s->it[0] = ITEM(new_yielder(ASYNC__TASK, &s->a, "A", 2));
-    s->it[1] = ITEM(new_sleeper(ASYNC__TASK, &s->b, "B", 0.005));
+    s->it[1] = ITEM(new_sleeper(ASYNC__TASK, &s->b, "B", 0.05));
     s->it[2] = ITEM(new_yielder(ASYNC__TASK, &s->c, "C", 1));
     CO_AWAIT(s, 1, GATHER(&s->r, 3, s->it));
     LOG("r=%d a=%d b=%d c=%d", s->r, s->a, s->b, s->c);
