@@ -214,11 +214,19 @@ int main(int argc, char **argv)
     }
     build_lines(c);
 
-    signal(SIGSEGV, on_fatal_signal);
-    signal(SIGBUS, on_fatal_signal);
-    signal(SIGFPE, on_fatal_signal);
-    signal(SIGILL, on_fatal_signal);
-    signal(SIGABRT, on_fatal_signal);
+    /* A bug must not leave half a file: exit 2, temporary file removed.  The
+     * handler runs on its own stack, so a stack overflow reaches it too. */
+    static char altstack[65536];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
 
     char *out = c->src;
     size_t outlen = c->len;
