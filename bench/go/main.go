@@ -12,6 +12,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -116,6 +117,50 @@ func sleepers(n int64) (int64, float64) {
 	return woken, float64(longest) / 1000
 }
 
+// echo serves n connections on 127.0.0.1 (port printed as "PORT n"), one
+// goroutine each, and returns the bytes it echoed once all have closed.
+func echo(n int64) int64 {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "echo/go:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("PORT %d\n", ln.Addr().(*net.TCPAddr).Port)
+	var echoed int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Add(int(n))
+	for i := int64(0); i < n; i++ {
+		c, err := ln.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "echo/go:", err)
+			os.Exit(1)
+		}
+		go func(c net.Conn) {
+			defer wg.Done()
+			defer c.Close()
+			buf := make([]byte, 4096)
+			for {
+				k, err := c.Read(buf)
+				if k > 0 {
+					if _, werr := c.Write(buf[:k]); werr != nil {
+						return
+					}
+					mu.Lock()
+					echoed += int64(k)
+					mu.Unlock()
+				}
+				if err != nil {
+					return
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	ln.Close()
+	return echoed
+}
+
 // peakRSSKiB reads VmHWM; ru_maxrss would include the RSS of the process
 // that forked us.
 func peakRSSKiB() int64 {
@@ -138,7 +183,8 @@ func peakRSSKiB() int64 {
 func main() {
 	workload := os.Args[1]
 	defaults := map[string]int64{"skynet": 1000000, "spawn_join": 1000000,
-		"pingpong": 10000000, "sleepers": 100000, "await_depth": 10000000}
+		"pingpong": 10000000, "sleepers": 100000, "await_depth": 10000000,
+		"echo": 50}
 	n := defaults[workload]
 	if len(os.Args) > 2 {
 		v, err := strconv.ParseInt(os.Args[2], 10, 64)
@@ -162,6 +208,9 @@ func main() {
 		value, expected = pingpong(n), n
 	case "await_depth":
 		value, expected = awaitDepth(n), n/depth*depth
+	case "echo":
+		value = echo(n)
+		expected = value // the driver checks the byte count
 	case "sleepers":
 		var longest float64
 		value, longest = sleepers(n)

@@ -97,17 +97,47 @@ async def sleepers(n, extra):
     return woken
 
 
+async def echo(n, extra):
+    """A TCP echo server on 127.0.0.1 (port printed as "PORT n") that serves
+    n connections and returns the bytes it echoed once all have closed."""
+    echoed, closed = 0, 0
+    all_closed = asyncio.Event()
+
+    async def serve(reader, writer):
+        nonlocal echoed, closed
+        while True:
+            data = await reader.read(4096)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+            echoed += len(data)
+        writer.close()
+        closed += 1
+        if closed == n:
+            all_closed.set()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0, backlog=1024)
+    print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
+    await all_closed.wait()
+    server.close()
+    await server.wait_closed()
+    extra["expected"] = echoed
+    return echoed
+
+
 def main():
     workload = sys.argv[1]
     defaults = {"skynet": 1000000, "spawn_join": 1000000, "pingpong": 10000000,
-                "sleepers": 100000, "await_depth": 10000000}
+                "sleepers": 100000, "await_depth": 10000000, "echo": 50}
     n = int(sys.argv[2]) if len(sys.argv) > 2 else defaults[workload]
     extra = {}
     expected = {"skynet": n * (n - 1) // 2, "spawn_join": n * (n - 1) // 2,
-                "pingpong": n, "sleepers": n, "await_depth": n // DEPTH * DEPTH}[workload]
+                "pingpong": n, "sleepers": n, "await_depth": n // DEPTH * DEPTH,
+                "echo": None}[workload]
     coro = {"skynet": lambda: skynet(0, n), "spawn_join": lambda: spawn_join(n),
             "pingpong": lambda: pingpong(n), "sleepers": lambda: sleepers(n, extra),
-            "await_depth": lambda: await_depth(n)}[workload]
+            "await_depth": lambda: await_depth(n), "echo": lambda: echo(n, extra)}[workload]
     t0 = time.monotonic()
     value = asyncio.run(coro())
     seconds = time.monotonic() - t0
@@ -118,6 +148,8 @@ def main():
     print("RESULT workload=%s peer=python n=%d value=%d seconds=%.9f maxrss_kb=%d cpu=%.6f%s"
           % (workload, n, value, seconds, peak_rss_kb(), ru.ru_utime + ru.ru_stime, more),
           flush=True)
+    if expected is None:
+        expected = extra["expected"]    # echo: the driver checks the byte count
     if value != expected:
         print("%s/python: wrong result %d, expected %d" % (workload, value, expected),
               file=sys.stderr)
