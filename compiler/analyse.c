@@ -55,6 +55,7 @@ typedef struct FnSlot {
     CXCursor cur;
     int kind;
     bool used;
+    bool noted;                 /* its entry point's declaration is settled */
 } FnSlot;
 
 static FnSlot *fn_table;
@@ -114,10 +115,18 @@ static int classify_fn(CXCursor fn)
     return k;
 }
 
+static FnSlot *fn_slot(CXCursor fn);
+
 static int fn_kind(CXCursor fn)
 {
+    FnSlot *slot = fn_slot(fn);
+    return slot ? slot->kind : 0;
+}
+
+static FnSlot *fn_slot(CXCursor fn)
+{
     if (fn.kind != CXCursor_FunctionDecl)
-        return 0;
+        return NULL;
     CXCursor canon = clang_getCanonicalCursor(fn);
     if (fn_count * 2 >= fn_cap) {
         size_t ncap = fn_cap ? fn_cap * 2 : 1024;
@@ -137,14 +146,14 @@ static int fn_kind(CXCursor fn)
     size_t h = clang_hashCursor(canon) & (fn_cap - 1);
     while (fn_table[h].used) {
         if (clang_equalCursors(fn_table[h].cur, canon))
-            return fn_table[h].kind;
+            return &fn_table[h];
         h = (h + 1) & (fn_cap - 1);
     }
     fn_table[h].used = true;
     fn_table[h].cur = canon;
     fn_table[h].kind = classify_fn(canon);
     fn_count++;
-    return fn_table[h].kind;
+    return &fn_table[h];
 }
 
 bool is_async_fn(Ctx *c, CXCursor fn)
@@ -242,8 +251,6 @@ static bool text_uses_async(Ctx *c, unsigned b, unsigned e)
 
 typedef struct Top {
     Ctx *c;
-    CXCursor *headers_used;     /* async functions whose entry points are known */
-    int nheaders;
     unsigned decl_begin;        /* start of the current top-level declaration */
 } Top;
 
@@ -1366,12 +1373,11 @@ static void note_use(Ctx *c, CXCursor callee)
     Top *t = c->top;
     if (t == NULL || clang_Cursor_isNull(callee))
         return;
-    CXCursor canon = clang_getCanonicalCursor(callee);
-    for (int i = 0; i < t->nheaders; i++)
-        if (clang_equalCursors(t->headers_used[i], canon))
-            return;
-    t->headers_used = xrealloc(t->headers_used, sizeof *t->headers_used * (size_t)(t->nheaders + 1));
-    t->headers_used[t->nheaders++] = canon;
+    FnSlot *slot = fn_slot(callee);
+    if (slot == NULL || slot->noted)
+        return;
+    slot->noted = true;
+    CXCursor canon = slot->cur;
     /* First declared in the main file: its prototype becomes the entry
      * point's.  First declared in a header: the entry point is declared
      * here, even when the main file defines it later. */
@@ -1481,10 +1487,9 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
 void analyse(Ctx *c)
 {
     c->an = xcalloc(1, sizeof *c->an);
-    Top t = {c, NULL, 0, 0};
+    Top t = {c, 0};
     c->top = &t;
     clang_visitChildren(clang_getTranslationUnitCursor(c->tu), top_visit, &t);
-    free(t.headers_used);
     c->top = NULL;
     if (c->nerrors)
         return;
