@@ -836,7 +836,7 @@ static unsigned invocation_end(Ctx *c, unsigned p)
 static void finish(Ctx *c, Node *n)
 {
     CXSourceRange r = clang_getCursorExtent(n->cur);
-    n->ck = clang_getCursorKind(n->cur);
+    n->ck = n->cur.kind;
     n->begin = file_offset(c, clang_getRangeStart(r));
     n->end = file_offset(c, clang_getRangeEnd(r));
     bool mb = starts_macro(c, n->begin), me = ends_macro(c, n->end);

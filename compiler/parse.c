@@ -55,7 +55,8 @@ unsigned file_offset(Ctx *c, CXSourceLocation loc)
     CXFile f;
     unsigned off;
     clang_getFileLocation(loc, &f, NULL, NULL, &off);
-    if (f == NULL || !clang_File_isEqual(f, c->file))
+    /* One file has one CXFile in a translation unit: pointers compare. */
+    if (f != c->file && (f == NULL || !clang_File_isEqual(f, c->file)))
         return UINT32_MAX;
     return off;
 }
