@@ -89,15 +89,18 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
  * fd, so that the listening socket does not stay readable for nothing. */
 static _Thread_local int spare_fd = -1;
 
-static void drop_pending(int lfd)
+/* True when a connection was pending (and dropped). */
+static bool drop_pending(int lfd)
 {
     if (spare_fd < 0)
-        return;
+        return true;    /* cannot tell: report EMFILE */
     close(spare_fd);
     int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    int e = errno;
     if (c >= 0)
         close(c);
     spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return c >= 0 || (e != EAGAIN && e != EWOULDBLOCK);
 }
 
 static int set_nonblock(int fd)
@@ -154,9 +157,10 @@ static ssize_t attempt(struct io_frame *io)
         case K_ACCEPT:
             n = accept4(io->fd, io->addr, io->addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (n < 0 && (errno == EMFILE || errno == ENFILE)) {
+                /* Linux says EMFILE before it looks at the queue: with
+                 * nothing pending, wait like EAGAIN. */
                 int e = errno;
-                drop_pending(io->fd);
-                return -e;
+                return drop_pending(io->fd) ? -e : -EAGAIN;
             }
             break;
         case K_CONNECT:

@@ -56,16 +56,20 @@ void async__io_close(async__loop *loop)
     loop->io = NULL;
 }
 
-static struct io *get_io(async__loop *loop)
+/* The backend's state, made at the first wait; NULL with *err set. */
+static struct io *get_io(async__loop *loop, int *err)
 {
     struct io *io = loop->io;
     if (io)
         return io;
     io = async__alloc(sizeof *io);
-    if (!io)
+    if (!io) {
+        *err = -ENOMEM;
         return NULL;
+    }
     io->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (io->epfd < 0) {
+        *err = -errno;
         async__free(io);
         return NULL;
     }
@@ -97,9 +101,10 @@ int async__io_watch(async__loop *loop, int fd, int dir, async_frame *f)
 {
     if (fd < 0)
         return -EBADF;
-    struct io *io = get_io(loop);
+    int err = 0;
+    struct io *io = get_io(loop, &err);
     if (!io)
-        return -ENOMEM;
+        return err;
     if (fd >= io->nwatch) {
         int n = io->nwatch ? io->nwatch : 64;
         while (n <= fd)

@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define READ(r, fd, b, n)   async__new_async_read(ASYNC__AWAIT, (r), (fd), (b), (n))
@@ -296,6 +298,118 @@ static void tcp_echo(void **state)
     check_clean();
 }
 
+/* Out of file descriptors in an accept loop: accept gives -EMFILE and
+ * drops the pending connection, so the loop waits instead of spinning, and
+ * the connection already open is still served.  Runs in a child process
+ * (it lowers RLIMIT_NOFILE), which exits 0 when all held. */
+static int emfile_attempts, emfile_errors;
+
+struct acceptor { async_frame hdr; int *ret; int lfd, c; };
+CO_FN(acceptor);
+static int acceptor_resume(async_frame *fr)
+{
+    CO_BEGIN(struct acceptor, s, fr);
+    for (;;) {
+        emfile_attempts++;
+        CO_AWAIT(s, 1, async__new_async_accept(ASYNC__AWAIT, &s->c, s->lfd, NULL, NULL));
+        if (s->c == -EMFILE)
+            emfile_errors++;
+        else if (s->c >= 0)
+            async_task_release(SPAWN(new_echo_conn(ASYNC__TASK, s->c)));
+        else
+            break;
+    }
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(acceptor, struct acceptor, (unsigned mode, int lfd), s->ret = NULL; s->lfd = lfd;)
+
+static int connect_to(int port, int fd)
+{
+    if (fd < 0)
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
+        return -1;
+    return fd;
+}
+
+struct emain { async_frame hdr; int *ret; int lfd, port, c[3]; ssize_t n; char buf[8]; async_task *acc; };
+CO_FN(emain);
+static int emain_resume(async_frame *fr)
+{
+    CO_BEGIN(struct emain, s, fr);
+    s->lfd = async_tcp_listen("127.0.0.1", 0, 16);
+    {
+        struct sockaddr_in a;
+        socklen_t l = sizeof a;
+        getsockname(s->lfd, (struct sockaddr *)&a, &l);
+        s->port = ntohs(a.sin_port);
+    }
+    /* A server that waits in accept, as servers do. */
+    s->acc = SPAWN(new_acceptor(ASYNC__TASK, s->lfd));
+    CO_AWAIT(s, 1, SLEEP(0.002));
+    s->c[0] = connect_to(s->port, -1);
+    CO_AWAIT(s, 2, SLEEP(0.01));       /* accepted; its echo task reads */
+    s->c[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    s->c[2] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    {
+        /* No fd left for another accept. */
+        int top = dup(0);
+        close(top);
+        struct rlimit rl = { (rlim_t)top, (rlim_t)top };
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            exit(11);
+    }
+    if (connect_to(s->port, s->c[1]) < 0 || connect_to(s->port, s->c[2]) < 0)
+        exit(15);
+    CO_AWAIT(s, 6, SLEEP(0.05));
+    /* The open connection is served. */
+    fcntl(s->c[0], F_SETFL, O_NONBLOCK);
+    CO_AWAIT(s, 3, WRITE(&s->n, s->c[0], "hi", 2));
+    CO_AWAIT(s, 4, READ(&s->n, s->c[0], s->buf, 2));
+    if (s->n != 2 || memcmp(s->buf, "hi", 2) != 0)
+        exit(12);
+    /* The others were dropped: EOF. */
+    for (int i = 1; i < 3; i++) {
+        ssize_t r = read(s->c[i], s->buf, 1);
+        if (r != 0) {
+            fprintf(stderr, "c%d read %zd errno %d attempts %d errors %d\n", i, r, errno, emfile_attempts, emfile_errors);
+            exit(13);
+        }
+    }
+    /* One accept, two EMFILEs, then it waited: no spinning. */
+    if (emfile_errors != 2 || emfile_attempts != 4)
+        exit(14);
+    async_task_cancel(s->acc);
+    CO_AWAIT(s, 5, AWAIT_TASK(NULL, s->acc));
+    async_task_release(s->acc);
+    for (int i = 0; i < 3; i++)
+        close(s->c[i]);
+    close(s->lfd);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(emain, struct emain, (unsigned mode), s->ret = NULL;)
+
+static void accept_survives_emfile(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(async__run(new_emain(ASYNC__MAIN)) == 0 ? 0 : 20);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +418,7 @@ int main(void)
         cmocka_unit_test(regular_file),
         cmocka_unit_test(cancel_reader_and_shutdown),
         cmocka_unit_test(tcp_echo),
+        cmocka_unit_test(accept_survives_emfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
