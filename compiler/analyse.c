@@ -866,6 +866,11 @@ static void finish(Ctx *c, Node *n)
          * `p ? q : NULL`); a node that a macro made entirely is opaque. */
         Node *first = n->nkid ? n->kid[0] : NULL, *last = n->nkid ? n->kid[n->nkid - 1] : NULL;
         bool ok = n->begin != UINT32_MAX && n->end != UINT32_MAX && n->begin <= n->end;
+        /* A wrapper (an implicit conversion, say) of a child with the same
+         * text is as clean as the child. */
+        if (ok && (mb || me) && n->nkid == 1 && first->clean && first->begin == n->begin &&
+            first->end == n->end)
+            mb = me = false;
         if (ok && mb)
             ok = first && first->begin == n->begin && first->end < n->end &&
                  (first->clean || !first->has_await);
@@ -957,8 +962,9 @@ static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool un
     switch (n->kind) {
     case N_AWAIT:
         push(&w->awaits, &w->nawaits, &w->capawaits, n);
+        n->unevaluated = unevaluated;
         if (unevaluated)
-            diag_error(c, n->begin, "'await' in an operand that is not evaluated");
+            ; /* reported in check_await_tokens, unless a macro also uses it evaluated */
         else if (static_init)
             diag_error(c, n->begin, "'await' in a static initializer");
         else if (defer)
@@ -1135,9 +1141,22 @@ static void set_needs_lower(Node *n)
  * argument a macro drops) and awaits that a macro expands twice. */
 static void check_await_tokens(Ctx *c, AsyncFn *f, Node **aw, int naw)
 {
+    /* A macro argument may also stand in an unevaluated operand, as in
+     * glibc's assert: `sizeof ((expr) ? 1 : 0)`; only the evaluated uses
+     * count. */
+    for (int i = 0; i < naw; i++) {
+        if (!aw[i]->unevaluated)
+            continue;
+        bool twin = false;
+        for (int j = 0; j < naw; j++)
+            if (j != i && !aw[j]->unevaluated && aw[j]->begin == aw[i]->begin)
+                twin = true;
+        if (!twin)
+            diag_error(c, aw[i]->begin, "'await' in an operand that is not evaluated");
+    }
     for (int i = 0; i < naw; i++)
         for (int j = i + 1; j < naw; j++)
-            if (aw[i]->begin == aw[j]->begin) {
+            if (aw[i]->begin == aw[j]->begin && !aw[i]->unevaluated && !aw[j]->unevaluated) {
                 diag_error(c, aw[j]->begin, "'await' in a macro argument that is expanded more than once");
                 aw[j]->begin = UINT32_MAX - 1; /* reported once */
             }

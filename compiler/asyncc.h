@@ -174,6 +174,7 @@ typedef struct Node {
     unsigned arg_begin, arg_end;/* N_AWAIT, N_DEFER...: the argument's text */
     Var *var;                   /* VarDecl */
     bool hoisted;               /* a local type moved to file scope */
+    bool unevaluated;           /* N_AWAIT in sizeof, _Alignof, _Generic's control */
 } Node;
 
 struct Var {

@@ -904,6 +904,8 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
  * text is copied with each await replaced by its value. */
 static void collect_awaits(Node *n, Node ***v, int *cnt)
 {
+    if (n->kind == N_AWAIT && n->unevaluated)
+        return; /* its evaluated twin is the one that runs */
     if (n->kind == N_AWAIT) {
         *v = xrealloc(*v, sizeof **v * (size_t)(*cnt + 1));
         (*v)[(*cnt)++] = n;
@@ -911,6 +913,31 @@ static void collect_awaits(Node *n, Node ***v, int *cnt)
     }
     for (int i = 0; i < n->nkid; i++)
         collect_awaits(n->kid[i], v, cnt);
+}
+
+/* Whether the left operand of a comma may run after the right's awaits:
+ * when it has no effect (a cast of sizeof, a constant). */
+static bool conditional_safe_left(Node *n)
+{
+    n = strip(n);
+    if (n->ck == CXCursor_CStyleCastExpr && n->nkid)
+        return conditional_safe_left(n->kid[n->nkid - 1]);
+    return n->ck == CXCursor_UnaryExpr || n->ck == CXCursor_IntegerLiteral;
+}
+
+/* The operator of a binary operator that a macro's replacement text wrote
+ * (its token is not in the file, and libclang 14 has no API for it): only
+ * the comma takes a void operand, so that one is known; others are "?". */
+static const char *macro_op(Node *p)
+{
+    if (p->op[0] || p->nkid != 2)
+        return p->op;
+    if (clang_getCanonicalType(node_type(p->kid[0])).kind == CXType_Void ||
+        clang_getCanonicalType(node_type(p->kid[1])).kind == CXType_Void)
+        strcpy(p->op, ",");
+    else
+        strcpy(p->op, "?");
+    return p->op;
 }
 
 static bool conditional_path(Node *a, Node *top)
@@ -921,9 +948,15 @@ static bool conditional_path(Node *a, Node *top)
             break;
         if (p->ck == CXCursor_ConditionalOperator && p->nkid == 3 && n != p->kid[0])
             return true;
-        if (p->ck == CXCursor_BinaryOperator && p->nkid == 2 && n == p->kid[1] &&
-            (strcmp(p->op, "&&") == 0 || strcmp(p->op, "||") == 0 || strcmp(p->op, ",") == 0 || p->op[0] == 0))
-            return true;
+        if (p->ck == CXCursor_BinaryOperator && p->nkid == 2 && n == p->kid[1]) {
+            /* A comma whose left operand is not evaluated code (glibc's
+             * assert: `(void) sizeof (...), ...`) does not reorder anything. */
+            const char *op = macro_op(p);
+            if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0 || strcmp(op, "?") == 0)
+                return true;
+            if (strcmp(op, ",") == 0 && !conditional_safe_left(p->kid[0]))
+                return true;
+        }
         if ((p->ck == CXCursor_IfStmt && n != p->kid[0]) || p->ck == CXCursor_WhileStmt ||
             p->ck == CXCursor_ForStmt || p->ck == CXCursor_SwitchStmt)
             return true;
@@ -1466,7 +1499,7 @@ static void ls(L *l, Node *s)
         o_src(l, s->begin, stmt_end(l, s));
         return;
     }
-    if (!s->clean) {
+    if (!s->clean && s->ck != CXCursor_DeclStmt) {
         char *save;
         bool wrapped = open_pre(l, s, &save);
         temps_free(l);
