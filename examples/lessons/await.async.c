@@ -10,7 +10,7 @@
  * returns, await hands its return value to kitchen, which goes on.
  *
  * To see that the rest of the program runs while kitchen waits, a clock
- * ticks every 0.1 s beside it.  async_create_task starts the clock as a
+ * ticks every 0.1 s beside it, five times.  async_create_task starts the clock as a
  * task of its own (lesson 4 is about tasks).
  *
  * async_sleep versus a blocking sleep.  async_sleep(s) suspends the
@@ -45,11 +45,10 @@ static void say(const char *fmt, ...)
     fflush(stdout);
 }
 
-/* Ticks every 0.1 s, for ever.  When kitchen, the main task, returns,
- * async_run cancels the tasks still running: the clock stops at its await. */
-static async void clock_ticks(void)
+/* Ticks every 0.1 s, `ticks` times. */
+static async void clock_ticks(int ticks)
 {
-    for (int tick = 1;; tick++) {
+    for (int tick = 1; tick <= ticks; tick++) {
         await(async_sleep(0.1));
         say("    clock: tick %d", tick);
     }
@@ -65,7 +64,7 @@ static async int make_pizza(void)
 
 static async void kitchen(void)
 {
-    async_create_task(clock_ticks());
+    async_task *clock = async_create_task(clock_ticks(5));
 
     say("kitchen: await(make_pizza())");
     int slices = await(make_pizza());
@@ -78,8 +77,11 @@ static async void kitchen(void)
     ASYNC_BLOCKING(nanosleep(&grill, NULL));
     say("kitchen: burger ready; the clock stood still meanwhile");
 
-    await(async_sleep(0.05));       /* back to the loop: the clock catches up */
-    say("kitchen: done");
+    /* await also takes a task (lesson 4): wait here for the clock's last
+     * tick.  Back in the loop, the clock catches up. */
+    await(clock);
+    async_task_release(clock);
+    say("kitchen: done, and so is the clock");
 }
 
 int main(void)

@@ -9,12 +9,10 @@ def say(msg):
     print(f"[{time.monotonic() - start:.2f}s] {msg}", flush=True)
 
 
-async def clock_ticks():
-    tick = 1
-    while True:
+async def clock_ticks(ticks):
+    for tick in range(1, ticks + 1):
         await asyncio.sleep(0.1)
         say(f"    clock: tick {tick}")
-        tick += 1
 
 
 async def make_pizza():
@@ -25,15 +23,15 @@ async def make_pizza():
 
 
 async def kitchen():
-    clock = asyncio.create_task(clock_ticks())
+    clock = asyncio.create_task(clock_ticks(5))
     say("kitchen: await(make_pizza())")
     slices = await make_pizza()
     say(f"kitchen: a pizza of {slices} slices; the clock ticked meanwhile")
     say("kitchen: a burger on a blocking grill, nanosleep(0.3 s)")
     time.sleep(0.3)
     say("kitchen: burger ready; the clock stood still meanwhile")
-    await asyncio.sleep(0.05)
-    say("kitchen: done")
+    await clock
+    say("kitchen: done, and so is the clock")
 
 
 asyncio.run(kitchen())
