@@ -10,8 +10,8 @@
  * returns, await hands its return value to kitchen, which goes on.
  *
  * To see that the rest of the program runs while kitchen waits, a clock
- * ticks every 0.1 s beside it, five times.  async_create_task starts the clock as a
- * task of its own (lesson 4 is about tasks).
+ * ticks five times beside it, every 0.1 s.  async_create_task starts the
+ * clock as a task of its own (lesson 4 is about tasks).
  *
  * async_sleep versus a blocking sleep.  async_sleep(s) suspends the
  * coroutine and gives the thread back to the loop.  nanosleep (or sleep,
