@@ -1636,13 +1636,13 @@ char *lower_fn(Ctx *c, AsyncFn *f)
         buf_printf(&g, "%s%u", i ? ", " : "", l->lines[i]);
     buf_puts(&g, "};\n");
     buf_printf(&g, "static const async__fninfo async__info_%s = {\n"
-                   "    async__resume_%s, \"%s\", \"", nm, nm, nm);
+                   "    async__resume_%s, \"%s\",\n    \"", nm, nm, nm);
     for (const char *p = c->input; *p; p++) {
         if (*p == '"' || *p == '\\')
             buf_add(&g, "\\", 1);
         buf_add(&g, p, 1);
     }
-    buf_printf(&g, "\", async__lines_%s, %d\n};\n\n", nm, l->nstate + 1);
+    buf_printf(&g, "\",\n    async__lines_%s, %d\n};\n\n", nm, l->nstate + 1);
 
     /* The entry point. */
     char *proto = entry_proto(c, f->cur, true, f->is_static);

@@ -22,7 +22,9 @@ struct async__frame_sum_while {
 static int async__resume_sum_while(async_frame *async__frame);
 static const unsigned async__lines_sum_while[] = {8, 14, 19};
 static const async__fninfo async__info_sum_while = {
-    async__resume_sum_while, "sum_while", "control.async.c", async__lines_sum_while, 3
+    async__resume_sum_while, "sum_while",
+    "control.async.c",
+    async__lines_sum_while, 3
 };
 
 async_frame *async__new_sum_while(unsigned async__mode, int *async__ret, int limit)

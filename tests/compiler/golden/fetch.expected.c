@@ -13,7 +13,9 @@ struct async__frame_fetch {
 static int async__resume_fetch(async_frame *async__frame);
 static const unsigned async__lines_fetch[] = {5, 8};
 static const async__fninfo async__info_fetch = {
-    async__resume_fetch, "fetch", "fetch.async.c", async__lines_fetch, 2
+    async__resume_fetch, "fetch",
+    "fetch.async.c",
+    async__lines_fetch, 2
 };
 
 async_frame *async__new_fetch(unsigned async__mode, int *async__ret, int id)
@@ -61,7 +63,9 @@ struct async__frame_amain {
 static int async__resume_amain(async_frame *async__frame);
 static const unsigned async__lines_amain[] = {12, 14, 15};
 static const async__fninfo async__info_amain = {
-    async__resume_amain, "amain", "fetch.async.c", async__lines_amain, 3
+    async__resume_amain, "amain",
+    "fetch.async.c",
+    async__lines_amain, 3
 };
 
 static async_frame *async__new_amain(unsigned async__mode, int *async__ret)
