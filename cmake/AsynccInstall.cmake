@@ -28,8 +28,9 @@ get_target_property(_asyncc_rt_type asyncc_runtime TYPE)
 
 # A static libasyncc is built as the project's own code is (PIE on Debian,
 # where it links into executables only); -DCMAKE_POSITION_INDEPENDENT_CODE=ON
-# makes one that can go into a shared library.  Not the default: -fPIC
-# forbids inlining across exported functions, which the hot paths rely on.
+# makes one that can go into a shared library.  Not the default: gcc -fPIC
+# does not inline one exported function into another, which the hot paths
+# rely on.
 
 if(_asyncc_rt_type STREQUAL "SHARED_LIBRARY")
   # Export the API and the generated-code ABI, nothing else.  Before 1.0 a
