@@ -543,11 +543,14 @@ typedef struct Walk {
     bool file_scope;
 } Walk;
 
+/* Whether the value of an expression whose parent is `parent` is thrown
+ * away: an expression statement, or a cast to void. */
 static bool is_statement_parent(CXCursor parent)
 {
+    if (parent.kind == CXCursor_CStyleCastExpr)
+        return clang_getCanonicalType(clang_getCursorType(parent)).kind == CXType_Void;
     return parent.kind == CXCursor_CompoundStmt || parent.kind == CXCursor_LabelStmt ||
-           parent.kind == CXCursor_CaseStmt || parent.kind == CXCursor_DefaultStmt ||
-           parent.kind == CXCursor_CStyleCastExpr;
+           parent.kind == CXCursor_CaseStmt || parent.kind == CXCursor_DefaultStmt;
 }
 
 static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXClientData data)
