@@ -545,8 +545,20 @@ typedef struct Walk {
 
 /* Whether the value of an expression whose parent is `parent` is thrown
  * away: an expression statement, or a cast to void. */
-static bool is_statement_parent(CXCursor parent)
+static bool is_statement_parent(CXCursor parent, CXCursor cur)
 {
+    if (parent.kind == CXCursor_IfStmt || parent.kind == CXCursor_WhileStmt ||
+        parent.kind == CXCursor_DoStmt || parent.kind == CXCursor_ForStmt) {
+        /* The body (or an arm), not the condition. */
+        Kids k = kids_of(parent);
+        int i = 0;
+        while (i < k.n && !clang_equalCursors(k.v[i], cur))
+            i++;
+        bool body = i < k.n && (parent.kind == CXCursor_IfStmt ? i >= 1 : parent.kind == CXCursor_DoStmt
+                                ? i == 0 : i == k.n - 1 && (parent.kind != CXCursor_WhileStmt || i == 1));
+        free(k.v);
+        return body;
+    }
     if (parent.kind == CXCursor_CStyleCastExpr)
         return clang_getCanonicalType(clang_getCursorType(parent)).kind == CXType_Void;
     return parent.kind == CXCursor_CompoundStmt || parent.kind == CXCursor_LabelStmt ||
@@ -571,7 +583,7 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
                 return CXChildVisit_Continue;
             }
             if (split_call(c, op, &call, &lhs, &has_lhs, what)) {
-                bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent);
+                bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent, cur);
                 add_edit(c, cur_begin(c, cur), cur_end(c, cur),
                          lower_ordinary_spawn(c, call, lhs, has_lhs,
                                               k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK", stmt));

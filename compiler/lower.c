@@ -478,7 +478,19 @@ static bool is_stmt_context(Node *n)
     if (p == NULL)
         return false;
     if (p->ck == CXCursor_CStyleCastExpr)
-        return clang_getCursorType(p->cur).kind == CXType_Void;
+        return clang_getCanonicalType(clang_getCursorType(p->cur)).kind == CXType_Void;
+    Node *k = n;
+    while (k->parent != p)
+        k = k->parent;
+    /* The body (or an arm) of an if or a loop, not its condition. */
+    if (p->ck == CXCursor_IfStmt)
+        return p->nkid && k != p->kid[0];
+    if (p->ck == CXCursor_WhileStmt)
+        return p->nkid == 2 && k == p->kid[1];
+    if (p->ck == CXCursor_DoStmt)
+        return p->nkid && k == p->kid[0];
+    if (p->ck == CXCursor_ForStmt)
+        return p->nkid && k == p->kid[p->nkid - 1];
     return p->ck == CXCursor_CompoundStmt || p->ck == CXCursor_LabelStmt ||
            p->ck == CXCursor_CaseStmt || p->ck == CXCursor_DefaultStmt;
 }
