@@ -850,16 +850,43 @@ static unsigned invocation_end(Ctx *c, unsigned p)
  * async.h's macros, whether its text is written out in order. */
 static void finish(Ctx *c, Node *n)
 {
-    CXSourceRange r = clang_getCursorExtent(n->cur);
     n->ck = n->cur.kind;
-    n->begin = file_offset(c, clang_getRangeStart(r));
-    n->end = file_offset(c, clang_getRangeEnd(r));
-    bool mb = starts_macro(c, n->begin), me = ends_macro(c, n->end);
     for (int i = 0; i < n->nkid; i++) {
         finish(c, n->kid[i]);
         if (n->kid[i]->has_await)
             n->has_await = true;
     }
+    /* An implicit conversion has its operand's text; an extent costs a
+     * relexing of its last token, so it is taken only where the node's
+     * location says it differs (va_arg, a statement expression). */
+    if (n->ck == CXCursor_UnexposedExpr && n->nkid == 1 && clang_isExpression(n->kid[0]->ck) &&
+        clang_equalLocations(clang_getCursorLocation(n->cur), clang_getCursorLocation(n->kid[0]->cur))) {
+        n->begin = n->kid[0]->begin;
+        n->end = n->kid[0]->end;
+        n->clean = n->kid[0]->clean;
+        n->op[0] = '\0';
+        return;
+    }
+    /* A name or a number is one token at its location. */
+    if ((n->ck == CXCursor_DeclRefExpr || n->ck == CXCursor_IntegerLiteral) && n->nkid == 0) {
+        unsigned off = file_offset(c, clang_getCursorLocation(n->cur));
+        if (off != UINT32_MAX && !starts_macro(c, off)) {
+            unsigned e = off;
+            while (e < c->len && (is_ident_char(c->src[e]) ||
+                                  (n->ck == CXCursor_IntegerLiteral && c->src[e] == '\'')))
+                e++;
+            if (e > off && !ends_macro(c, e)) {
+                n->begin = off;
+                n->end = e;
+                n->clean = true;
+                return;
+            }
+        }
+    }
+    CXSourceRange r = clang_getCursorExtent(n->cur);
+    n->begin = file_offset(c, clang_getRangeStart(r));
+    n->end = file_offset(c, clang_getRangeEnd(r));
+    bool mb = starts_macro(c, n->begin), me = ends_macro(c, n->end);
     recognise(c, n);
     if (n->kind == N_AWAIT || n->kind == N_SPAWN || n->kind == N_RUN || n->kind == N_DEFER) {
         /* Written as NAME(...) in the file: its text is exactly that. */
