@@ -310,8 +310,9 @@ extern _Thread_local async__close_stats async__last_close;
 /* ------------------------------------------------------------------------
  * task.c: tasks, frames, the resume and unwind of a task.
  * ---------------------------------------------------------------------- */
-/* Runs the tasks of a batch (linked through u.next), in order. */
-void async__run_batch(async__loop *loop, async_task *batch);
+/* Runs the ready queue as it stands (one iteration), and the iterations
+ * after it that would only run the queue; see loop.c. */
+void async__run_batch(async__loop *loop);
 void async__task_free(async__loop *loop, async_task *t);
 static inline void async__frame_free(async__loop *loop, async_frame *f)
 {

@@ -70,10 +70,7 @@ static void iterate(async__loop *loop)
     } else {
         loop->now_stale = true;
     }
-    async_task *batch = loop->head;
-    loop->head = loop->tail = NULL;
-    async__run_batch(loop, batch);
-    loop->iterations++;
+    async__run_batch(loop);
 }
 
 /* Calls fn on every task, in creation order where memory allows the sort,

@@ -260,12 +260,23 @@ static inline void task_run(async__loop *loop, async_task *t)
     }
 }
 
-void async__run_batch(async__loop *loop, async_task *t)
+void async__run_batch(async__loop *loop)
 {
-    while (t) {
-        async_task *next = t->u.next;
-        task_run(loop, t);
-        t = next;
+    for (;;) {
+        async_task *t = loop->head;
+        loop->head = loop->tail = NULL;
+        while (t) {
+            async_task *next = t->u.next;
+            task_run(loop, t);
+            t = next;
+        }
+        loop->iterations++;
+        /* The next iteration, when it would only run the queue (no timer,
+         * no I/O) and the main task goes on: no need to go back to
+         * iterate() for that. */
+        if (!loop->head || loop->nheap || loop->nio || loop->closing ||
+            (loop->main->flags & T_DONE))
+            break;
     }
     loop->current = NULL;
 }

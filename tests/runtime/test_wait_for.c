@@ -18,7 +18,7 @@ static int wmain_resume(async_frame *fr)
     LOG("r=%d v=%d", s->r, s->v);
     /* Too slow: the item is cancelled and has unwound when we resume. */
     s->v = 0;
-    CO_AWAIT(s, 2, WAIT_FOR(&s->r, ITEM(new_sleeper(ASYNC__TASK, &s->v, "B", 10)), 0.01));
+    CO_AWAIT(s, 2, WAIT_FOR(&s->r, ITEM(new_sleeper(ASYNC__TASK, &s->v, "B", 10)), 0.05));
     LOG("r=%d v=%d", s->r, s->v);
     assert_int_equal(s->r, ASYNC_TIMEOUT);
     /* Not positive: cancelled at once (C never starts). */
@@ -32,7 +32,7 @@ static int wmain_resume(async_frame *fr)
     async_task_release(s->t);
     /* The item's status when it ends otherwise: cancelled by someone else. */
     s->t = SPAWN(new_sleeper(ASYNC__TASK, NULL, "E", 10));
-    async_task_release(SPAWN(new_sleeper(ASYNC__TASK, NULL, "K", 0.005)));
+    async_task_release(SPAWN(new_sleeper(ASYNC__TASK, NULL, "K", 0.05)));
     CO_AWAIT(s, 6, SLEEP(0));
     async_task_cancel(s->t);
     CO_AWAIT(s, 7, WAIT_FOR(&s->r, ((async__item){ s->t, false }), 5));
@@ -44,7 +44,7 @@ static int wmain_resume(async_frame *fr)
     assert_int_equal(s->r, -EINVAL);
     CO_AWAIT(s, 9, WAIT_FOR(&s->r, ((async__item){ NULL, true }), 1));
     assert_int_equal(s->r, -ENOMEM);
-    CO_AWAIT(s, 10, SLEEP(0.01));       /* K */
+    CO_AWAIT(s, 10, SLEEP(0.1));        /* K */
     CO_EXIT(s);
     CO_DONE();
 }
