@@ -142,6 +142,10 @@ int main(int argc, char **argv)
     long long total = (long long)conns * requests;
     char extra[64];
     snprintf(extra, sizeof extra, "requests=%lld", total);
+    close(ep);
+    free(cs);
+    free(in);
+    free(out);
     bench_report("echo_load", "load", total, intact, total * (long long)msgsize, t, extra);
     return 0;
 }
