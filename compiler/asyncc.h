@@ -91,7 +91,7 @@ struct Ctx {
     int nwarnings;
 
     struct Analysis *an;        /* analyse.c */
-    bool need_string_h;         /* generated code calls memcpy */
+    bool memcpy_declared;       /* generated code declared memcpy */
     struct Top *top;            /* analyse.c: the current top-level walk */
 };
 

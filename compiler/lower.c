@@ -73,6 +73,7 @@ typedef struct L {
     int ntemp;
     struct Temp *temps;     /* the temporaries, for reuse */
     int ntemps;
+    bool uses_memcpy;       /* an array initialised in the frame */
     int nloop;
     char *ind;              /* indentation of generated lines */
     CXType rt;              /* the function's return type */
@@ -1305,7 +1306,7 @@ static void ls_decl(L *l, Node *s, bool for_init)
         }
         char *t = lx(l, init);
         if (cvt.kind == CXType_ConstantArray || cvt.kind == CXType_IncompleteArray) {
-            c->need_string_h = true;
+            l->uses_memcpy = true;
             buf_printf(&b, "memcpy(%s, (", m);
             type_decl(c, &b, vt, NULL, true);
             buf_printf(&b, ")%s%s%s, sizeof %s);", t[0] == '{' ? "" : "{", t, t[0] == '{' ? "" : "}", m);
@@ -1598,6 +1599,13 @@ char *lower_fn(Ctx *c, AsyncFn *f)
 
     const char *nm = f->name;
     Buf g = {0};
+    /* C11 7.1.4p2 lets a program declare a library function itself; an
+     * #include <string.h> at the top would come before the user's feature
+     * macros (_POSIX_C_SOURCE...). */
+    if (l->uses_memcpy && !c->memcpy_declared) {
+        buf_puts(&g, "void *memcpy(void *restrict, const void *restrict, size_t);\n\n");
+        c->memcpy_declared = true;
+    }
     /* Local types that frame members need, at file scope. */
     for (int i = 0; i < f->ntypes; i++) {
         Node *tn = f->types[i].node;
