@@ -171,7 +171,6 @@ typedef struct async__pool_class {
 typedef struct async__pool {
     bool counting;          /* a test counts every block (see alloc.c) */
     bool tasks;             /* a task pool: keeps word 0 of free blocks 0 */
-    size_t live;            /* blocks handed out, not given back */
     void *free[ASYNC__POOL_NCLASS]; /* free lists, linked through word 1 */
     async__pool_class cls[ASYNC__POOL_NCLASS];
 } async__pool;
@@ -181,6 +180,9 @@ void  async__pool_destroy(async__pool *p);
 void *async__pool_grow(async__pool *p, size_t size);   /* slow path */
 /* Calls fn on each live task block (word 0 has T_LIVE). */
 void  async__pool_walk(async__pool *p, void (*fn)(async_task *t, void *arg), void *arg);
+/* Blocks handed out and not given back (walks the free lists: for tests and
+ * the close, not for a hot path). */
+size_t async__pool_live(const async__pool *p);
 
 static inline size_t async__pool_round(size_t size)
 {
@@ -196,7 +198,6 @@ static inline void *async__pool_get(async__pool *p, size_t size)
         if (async__likely(b != NULL)) {
             ASYNC__UNPOISON(b, bs);
             p->free[i] = ((void **)b)[1];
-            p->live++;
             return b;
         }
         async__pool_class *c = &p->cls[i];
@@ -204,7 +205,6 @@ static inline void *async__pool_get(async__pool *p, size_t size)
             b = c->bump;
             c->bump += bs;
             ASYNC__UNPOISON(b, bs);
-            p->live++;
             return b;
         }
     }
@@ -217,7 +217,6 @@ static inline void async__pool_put(async__pool *p, void *b, size_t size)
     void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
     ((void **)b)[1] = *head;
     *head = b;
-    p->live--;
     ASYNC__POISON(b, async__pool_round(size));
 }
 
@@ -226,7 +225,6 @@ static inline void async__pool_put_task(async__pool *p, void *b, size_t size)
     void **head = &p->free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
     ((void **)b)[1] = *head;
     *head = b;
-    p->live--;
     *(uint32_t *)b = 0;
     ASYNC__POISON((char *)b + 8, async__pool_round(size) - 8);
 }

@@ -172,7 +172,7 @@ int async__run(async_frame *root)
     int status = async_task_status(main);
 
     async__last_close.unfinished = loop->unfinished;
-    async__last_close.frames = loop->frames.live + loop->nlarge_frames;
+    async__last_close.frames = async__pool_live(&loop->frames) + loop->nlarge_frames;
     async__last_close.timers = loop->nheap;
     async__last_close.ready = loop->head != NULL;
     async__last_close.tasks_at_close = loop->ntasks - 1;   /* the main task */

@@ -79,7 +79,6 @@ void *async__pool_grow(async__pool *p, size_t size)
     if (b) {
         ASYNC__UNPOISON(b, bs);
         p->free[i] = ((void **)b)[1];
-        p->live++;
         return b;
     }
     if (c->bump == NULL || (size_t)(c->end - c->bump) < bs) {
@@ -107,7 +106,6 @@ void *async__pool_grow(async__pool *p, size_t size)
     b = c->bump;
     c->bump += bs;
     ASYNC__UNPOISON(b, bs);
-    p->live++;
     return b;
 }
 
@@ -127,4 +125,26 @@ void async__pool_walk(async__pool *p, void (*fn)(async_task *t, void *arg), void
             }
         }
     }
+}
+
+size_t async__pool_live(const async__pool *p)
+{
+    size_t live = 0;
+    for (size_t i = 1; i < ASYNC__POOL_NCLASS; i++) {
+        const async__pool_class *c = &p->cls[i];
+        size_t bs = i * ASYNC__POOL_GRAIN;
+        for (struct async__slab *s = c->slabs; s; s = s->next) {
+            const char *b = slab_data(s);
+            const char *end = s == c->slabs ? c->bump : b + s->bytes / bs * bs;
+            live += (size_t)(end - b) / bs;
+        }
+        for (void *f = p->free[i]; f;) {
+            live--;
+            ASYNC__UNPOISON((char *)f + sizeof(void *), sizeof(void *));
+            void *next = ((void **)f)[1];
+            ASYNC__POISON((char *)f + sizeof(void *), sizeof(void *));
+            f = next;
+        }
+    }
+    return live;
 }

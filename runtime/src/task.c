@@ -81,21 +81,23 @@ void async__task_free(async__loop *loop, async_task *t)
     loop->ntasks--;
 }
 
-async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
+/* async__frame_new's slow path: a fresh block, a big frame, a task block. */
+static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const async__fninfo *fn,
+                                                             unsigned mode)
 {
     async__loop *loop = async__cur;
     async_frame *f;
-    if (async__likely(mode == ASYNC__AWAIT)) {
-        if (async__unlikely(!loop))
+    if (mode == ASYNC__AWAIT) {
+        if (!loop)
             return NULL;
-        if (async__likely(size <= ASYNC__POOL_MAX)) {
+        if (size <= ASYNC__POOL_MAX) {
             f = async__pool_get(&loop->frames, size);
         } else {
             f = async__alloc(size);
             if (f)
                 loop->nlarge_frames++;
         }
-        if (async__unlikely(!f))
+        if (!f)
             return NULL;
         f->caller = NULL;
     } else {
@@ -109,6 +111,28 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
     f->state = 0;
     f->size = (uint32_t)size;
     return f;
+}
+
+async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
+{
+    /* The hot path, an inline await's frame from a free list, needs no
+     * call and so no saved registers. */
+    async__loop *loop = async__cur;
+    if (async__likely(mode == ASYNC__AWAIT && loop != NULL && size <= ASYNC__POOL_MAX &&
+                      !loop->frames.counting)) {
+        void **head = &loop->frames.free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+        async_frame *f = *head;
+        if (async__likely(f != NULL)) {
+            ASYNC__UNPOISON(f, async__pool_round(size));
+            *head = ((void **)(void *)f)[1];
+            f->fn = fn;
+            f->caller = NULL;
+            f->state = 0;
+            f->size = (uint32_t)size;
+            return f;
+        }
+    }
+    return frame_new_slow(size, fn, mode);
 }
 
 void async__frame_free_large(async__loop *loop, async_frame *f)
