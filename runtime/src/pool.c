@@ -7,9 +7,11 @@
  * the block's second word, and the unused rest of its newest slab, from
  * which it bumps.  Blocks carry no header: the frame header's `size`, or
  * the root frame's, says which class a block goes back to.  Slabs start at
- * 4 KiB per class and double up to 1 MiB; they are only given back when the
- * loop closes, and the free lists reuse them meanwhile, so memory follows
- * the peak of live tasks and frames.
+ * 4 KiB per class and double up to 1 MiB; a class that already holds 16 MiB
+ * takes 8 MiB slabs of transparent huge pages (alloc.c), because faulting
+ * in a million task blocks 4 KiB at a time costs more than creating them.
+ * Slabs are only given back when the loop closes, and the free lists reuse
+ * them meanwhile, so memory follows the peak of live tasks and frames.
  *
  * Alignment: slab data is 16-aligned, so a block of a size that is a
  * multiple of 16 (all a struct with 16-byte alignment can have) is 16-aligned
