@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define TO_THREAD(r, fn, arg) async__new_async_to_thread(ASYNC__AWAIT, (r), (fn), (arg))
@@ -91,6 +92,7 @@ static void to_thread(void **state)
 
 int main(void)
 {
+    setenv("ASYNC_THREADS", "4", 1);    /* the test counts on 4 workers */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(to_thread),
     };
