@@ -710,6 +710,19 @@ typedef struct Build {
     int depth, cap;
 } Build;
 
+/* Nodes live as long as the translation: they come from large blocks. */
+static Node *new_node(void)
+{
+    static Node *block;
+    static size_t left;
+    if (left == 0) {
+        left = 4096;
+        block = xcalloc(left, sizeof *block);
+    }
+    left--;
+    return block++;
+}
+
 static void add_kid(Node *p, Node *k)
 {
     if ((p->nkid & (p->nkid - 1)) == 0) /* 0, 1, 2, 4, ...: grow */
@@ -723,7 +736,7 @@ static enum CXChildVisitResult build_visit(CXCursor cur, CXCursor parent, CXClie
     Build *b = data;
     while (b->depth > 1 && !clang_equalCursors(b->stack[b->depth - 1]->cur, parent))
         b->depth--;
-    Node *n = xcalloc(1, sizeof *n);
+    Node *n = new_node();
     n->cur = cur;
     add_kid(b->stack[b->depth - 1], n);
     if (b->depth == b->cap) {
@@ -846,6 +859,68 @@ static unsigned invocation_end(Ctx *c, unsigned p)
     return UINT32_MAX;
 }
 
+static bool all_blank(Ctx *c, unsigned a, unsigned b)
+{
+    return a <= b && skip_blank(c, a, b) == b;
+}
+
+/* The extent of a binary operator, a parenthesis or a call whose parts are
+ * all written in the file, from its children and its location (the operator,
+ * the `(`, the callee), checked against the text: much cheaper than asking
+ * libclang, which relexes the last token.  False where anything comes from
+ * a macro; then libclang is asked. */
+static bool quick_extent(Ctx *c, Node *n)
+{
+    for (int i = 0; i < n->nkid; i++)
+        if (!n->kid[i]->clean || n->kid[i]->kind != N_OTHER)
+            return false;
+    Node *k0 = n->nkid ? n->kid[0] : NULL, *kl = n->nkid ? n->kid[n->nkid - 1] : NULL;
+    if (n->ck == CXCursor_BinaryOperator || n->ck == CXCursor_CompoundAssignOperator) {
+        if (n->nkid != 2)
+            return false;
+        unsigned loc = file_offset(c, clang_getCursorLocation(n->cur));
+        if (loc == UINT32_MAX || starts_macro(c, loc) || loc < k0->end || loc >= kl->begin ||
+            !all_blank(c, k0->end, loc))
+            return false;
+        n->begin = k0->begin;
+        n->end = kl->end;
+    } else if (n->ck == CXCursor_ParenExpr) {
+        if (n->nkid != 1)
+            return false;
+        unsigned loc = file_offset(c, clang_getCursorLocation(n->cur));
+        if (loc == UINT32_MAX || starts_macro(c, loc) || c->src[loc] != '(' ||
+            !all_blank(c, loc + 1, k0->begin))
+            return false;
+        unsigned q = skip_blank(c, k0->end, c->len);
+        if (q >= c->len || c->src[q] != ')' || ends_macro(c, q + 1))
+            return false;
+        n->begin = loc;
+        n->end = q + 1;
+    } else if (n->ck == CXCursor_CallExpr) {
+        if (n->nkid == 0)
+            return false;
+        unsigned loc = file_offset(c, clang_getCursorLocation(n->cur));
+        if (loc == UINT32_MAX || loc != k0->begin || starts_macro(c, loc))
+            return false;
+        unsigned q = skip_blank(c, kl->end, c->len);
+        if (n->nkid == 1) {
+            if (q >= c->len || c->src[q] != '(')
+                return false;
+            q = skip_blank(c, q + 1, c->len);
+        }
+        if (q >= c->len || c->src[q] != ')' || ends_macro(c, q + 1))
+            return false;
+        n->begin = k0->begin;
+        n->end = q + 1;
+    } else {
+        return false;
+    }
+    n->clean = true;
+    read_op(c, n);
+    recognise(c, n);    /* a call of an async function: its callee */
+    return true;
+}
+
 /* Fills in a node whose children have been copied: offsets, the shapes of
  * async.h's macros, whether its text is written out in order. */
 static void finish(Ctx *c, Node *n)
@@ -883,6 +958,8 @@ static void finish(Ctx *c, Node *n)
             }
         }
     }
+    if (quick_extent(c, n))
+        return;
     CXSourceRange r = clang_getCursorExtent(n->cur);
     n->begin = file_offset(c, clang_getRangeStart(r));
     n->end = file_offset(c, clang_getRangeEnd(r));
@@ -928,7 +1005,7 @@ static void finish(Ctx *c, Node *n)
 
 static Node *build(Ctx *c, CXCursor cur)
 {
-    Node *root = xcalloc(1, sizeof *root);
+    Node *root = new_node();
     root->cur = cur;
     Build b = {xcalloc(64, sizeof(Node *)), 1, 64};
     b.stack[0] = root;

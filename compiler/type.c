@@ -11,12 +11,37 @@
  */
 #include "asyncc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The spelling of a leaf type without a leading `const`, for frame members
  * that are assigned to. */
 const char *(*type_renamed)(CXCursor decl);
+
+/* clang_getTypeSpelling prints the type anew each time; the same few types
+ * come back again and again, so their spellings are kept, keyed by the
+ * type's own bytes (kind and clang's pointers, which identify it). */
+typedef struct Spelled {
+    CXType t;
+    char *s;
+} Spelled;
+
+static Spelled spelled[1024];
+
+static char *spelling(CXType t)
+{
+    size_t h = (size_t)t.kind;
+    for (int i = 0; i < 2; i++)
+        h = h * 31 + (size_t)(uintptr_t)t.data[i] / 8;
+    Spelled *e = &spelled[h % (sizeof spelled / sizeof spelled[0])];
+    if (e->s && memcmp(&e->t, &t, sizeof t) == 0)
+        return xstrdup(e->s);
+    free(e->s);
+    e->t = t;
+    e->s = cx_str(clang_getTypeSpelling(t));
+    return xstrdup(e->s);
+}
 
 static char *leaf_spelling(CXType t, bool drop_const)
 {
@@ -31,7 +56,7 @@ static char *leaf_spelling(CXType t, bool drop_const)
             return xasprintf("%s%s%s%s", cq ? "const " : "", vq ? "volatile " : "", kw, r);
         }
     }
-    char *s = cx_str(clang_getTypeSpelling(t));
+    char *s = spelling(t);
     if (drop_const) {
         /* clang writes qualifiers first: "const volatile int". */
         char *p = s;
@@ -186,7 +211,7 @@ int type_spellable(CXType t, const char **why)
         if (p.kind == CXCursor_FunctionDecl)
             return -1;
     }
-    char *s = cx_str(clang_getTypeSpelling(t));
+    char *s = spelling(t);
     bool ok = strstr(s, "(unnamed") == NULL && strstr(s, "(anonymous") == NULL;
     free(s);
     if (!ok) {
