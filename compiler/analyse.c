@@ -1001,6 +1001,11 @@ static void finish(Ctx *c, Node *n)
     read_op(c, n);
     if (n->kind == N_AWAIT)
         n->has_await = true;
+    /* A spawn whose arguments must go first needs statements before it,
+     * as an await does. */
+    if ((n->kind == N_SPAWN || n->kind == N_RUN) && n->lhs && n->call->ck == CXCursor_CallExpr &&
+        spawn_order_matters(n->lhs, n->call))
+        n->has_await = true;
 }
 
 static Node *build(Ctx *c, CXCursor cur)
@@ -1013,6 +1018,32 @@ static Node *build(Ctx *c, CXCursor cur)
     free(b.stack);
     finish(c, root);
     return root;
+}
+
+bool node_pure(Node *n)
+{
+    if (!n->clean || n->ck == CXCursor_CallExpr || n->kind != N_OTHER ||
+        n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
+        return false;
+    if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
+        strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
+        return false;
+    if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
+        return false;
+    for (int i = 0; i < n->nkid; i++)
+        if (!node_pure(n->kid[i]))
+            return false;
+    return true;
+}
+
+bool spawn_order_matters(Node *lhs, Node *call)
+{
+    if (strip(lhs)->ck == CXCursor_DeclRefExpr)
+        return false;
+    for (int i = 1; i < call->nkid; i++)
+        if (!node_pure(call->kid[i]))
+            return true;
+    return false;
 }
 
 /* ---------------------------------------------------------------------

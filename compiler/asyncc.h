@@ -240,6 +240,11 @@ char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static);
 char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
                            const char *mode, bool statement);
 Node *strip(Node *n);
+/* Whether evaluating `n` has no side effect (no call, assignment, ++, --). */
+bool node_pure(Node *n);
+/* For `r = f(args)` items: whether evaluating `&r` before the arguments
+ * could be seen (an argument has a side effect and r is not a name). */
+bool spawn_order_matters(Node *lhs, Node *call);
 /* The text of each of a call's `n` arguments, from the parentheses and
  * commas written in the file (extents of macro-made arguments are not
  * reliable): 0, or -1 when the call is not written out as NAME(...). */

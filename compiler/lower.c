@@ -389,23 +389,7 @@ static const char *exit_stmt(L *l)
     return l->f->ndefers ? "goto async__exit;" : "return ASYNC__DONE;";
 }
 
-/* Whether evaluating `n` has no side effect, so that a return may skip it
- * when nobody wants the value. */
-static bool pure(Node *n)
-{
-    if (!n->clean || n->ck == CXCursor_CallExpr || n->kind != N_OTHER ||
-        n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
-        return false;
-    if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
-        strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
-        return false;
-    if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
-        return false;
-    for (int i = 0; i < n->nkid; i++)
-        if (!pure(n->kid[i]))
-            return false;
-    return true;
-}
+#define pure node_pure
 
 /* `v` or `(v)`: parentheses unless it is a name, a member or a number. */
 static char *paren(const char *v)
@@ -438,7 +422,7 @@ static void return_text(L *l, Buf *b, Node *e, const char *value)
     free(v);
 }
 
-static void spawn_text(L *l, Node *n, Buf *b);
+static void spawn_text(L *l, Node *n, Buf *b, bool can_pre);
 
 static void handle_event(L *l, Event *ev, Buf *b)
 {
@@ -466,7 +450,7 @@ static void handle_event(L *l, Event *ev, Buf *b)
         buf_printf(b, "async__self->async__deferred |= 1u << %d; /* async_defer */", n->defer_bit);
         break;
     case EV_SPAWN:
-        spawn_text(l, n, b);
+        spawn_text(l, n, b, false);
         break;
     }
 }
@@ -520,8 +504,12 @@ static void call_arg_texts(L *l, Node *call, Buf *b)
     free(ae);
 }
 
-/* async_create_task(...) and async_run(...) inside an async function. */
-static void spawn_text(L *l, Node *n, Buf *b)
+/* async_create_task(...) and async_run(...) inside an async function.
+ * DESIGN.md 1.4: the call's arguments are evaluated first, then the address
+ * of `r`.  Where that order could be seen (an argument with a side effect,
+ * and `r` more than a name), the arguments go to temporaries first; the
+ * analysis gave such a spawn the statements (`order_first`) to do it in. */
+static void spawn_text(L *l, Node *n, Buf *b, bool can_pre)
 {
     Node *call = n->call;
     bool run = n->kind == N_RUN;
@@ -532,6 +520,23 @@ static void spawn_text(L *l, Node *n, Buf *b)
         return;
     }
     char *name = cx_str(clang_getCursorSpelling(n->callee));
+    Buf args = {0};
+    if (can_pre && n->lhs && spawn_order_matters(n->lhs, call)) {
+        for (int i = 1; i < call->nkid; i++) {
+            char *t = lx(l, call->kid[i]);
+            if (pure(call->kid[i])) {
+                buf_printf(&args, ", %s", t);
+            } else {
+                char *tmp = new_temp(l, node_type(call->kid[i]), NULL);
+                o_gen(l, "%s%s = %s;\n", l->ind, tmp, t);
+                buf_printf(&args, ", %s", tmp);
+                free(tmp);
+            }
+            free(t);
+        }
+    } else {
+        call_arg_texts(l, call, &args);
+    }
     buf_puts(b, run ? "async__run(" : stmt ? "async_task_release(async__spawn(" : "async__spawn(");
     buf_printf(b, "async__new_%s(%s", name, run ? "ASYNC__MAIN" : "ASYNC__TASK");
     if (clang_getCursorResultType(n->callee).kind != CXType_Void) {
@@ -545,7 +550,8 @@ static void spawn_text(L *l, Node *n, Buf *b)
     } else if (n->lhs) {
         diag_error(l->c, n->lhs->begin, "async function '%s' returns void; there is no result to store", name);
     }
-    call_arg_texts(l, call, b);
+    buf_puts(b, args.s ? args.s : "");
+    free(args.s);
     buf_puts(b, run || !stmt ? "))" : ")))");
     free(name);
 }
@@ -781,7 +787,7 @@ static void item_text(L *l, Node *it, const char *slot)
         fake.callee = callee;
         fake.begin = it->begin;
         Buf b = {0};
-        spawn_text(l, &fake, &b);
+        spawn_text(l, &fake, &b, true);
         o_gen(l, "%s%s.task = %s;\n%s%s.created = true;\n", l->ind, slot, b.s, l->ind, slot);
         free(b.s);
     } else {
@@ -1019,7 +1025,7 @@ static char *lx(L *l, Node *e)
         return lower_await(l, e, NULL, false);
     if (e->kind == N_SPAWN || e->kind == N_RUN) {
         Buf b = {0};
-        spawn_text(l, e, &b);
+        spawn_text(l, e, &b, true);
         return buf_take(&b);
     }
     if (!e->clean)
