@@ -1568,6 +1568,92 @@ static void ls(L *l, Node *s)
  * ------------------------------------------------------------------ */
 static AsyncFn *current;
 
+/* The scope of a local: the block (or for statement) its declaration is in. */
+static Node *scope_of(Var *v)
+{
+    Node *ds = v->decl ? v->decl->parent : NULL;
+    return ds ? ds->parent : NULL;
+}
+
+static bool is_scope(Node *n)
+{
+    return n->ck == CXCursor_CompoundStmt || n->ck == CXCursor_ForStmt;
+}
+
+/* How many frame locals are declared in the scopes at and under `n`. */
+static int locals_under(L *l, Node *n)
+{
+    int k = 0;
+    for (int i = 0; i < l->f->nvars; i++) {
+        Var *v = l->f->vars[i];
+        if (!v->member || v->is_param)
+            continue;
+        for (Node *s = scope_of(v); s; s = s->parent)
+            if (s == n) {
+                k++;
+                break;
+            }
+    }
+    return k;
+}
+
+/* The nearest scopes under `n` (not under another scope). */
+static void child_scopes(Node *n, Node ***v, int *cnt)
+{
+    for (int i = 0; i < n->nkid; i++) {
+        Node *k = n->kid[i];
+        if (is_scope(k)) {
+            *v = xrealloc(*v, sizeof **v * (size_t)(*cnt + 1));
+            (*v)[(*cnt)++] = k;
+        } else {
+            child_scopes(k, v, cnt);
+        }
+    }
+}
+
+/* The frame members of the locals of scope `n` and the scopes inside it.
+ * Sibling scopes are never alive at once, so their locals share storage:
+ * an anonymous union of anonymous structs (C11 6.7.2.1p13), which leaves
+ * every member's name as it is. */
+static int frame_locals(L *l, Buf *g, Node *n, int depth)
+{
+    int done = 0;
+    for (int i = 0; i < l->f->nvars; i++) {
+        Var *v = l->f->vars[i];
+        if (v->member && !v->is_param && (n ? scope_of(v) == n : true)) {
+            buf_printf(g, "%*s", depth * 4, "");
+            type_decl(l->c, g, v->type, v->member, true);
+            buf_puts(g, ";\n");
+            done++;
+        }
+    }
+    if (n == NULL)
+        return done;
+    Node **kids = NULL;
+    int nk = 0, busy = 0;
+    child_scopes(n, &kids, &nk);
+    for (int i = 0; i < nk; i++)
+        if (locals_under(l, kids[i]))
+            busy++;
+    if (busy == 1) {
+        for (int i = 0; i < nk; i++)
+            if (locals_under(l, kids[i]))
+                done += frame_locals(l, g, kids[i], depth);
+    } else if (busy > 1) {
+        buf_printf(g, "%*sunion {\n", depth * 4, "");
+        for (int i = 0; i < nk; i++) {
+            if (!locals_under(l, kids[i]))
+                continue;
+            buf_printf(g, "%*sstruct {\n", (depth + 1) * 4, "");
+            done += frame_locals(l, g, kids[i], depth + 2);
+            buf_printf(g, "%*s};\n", (depth + 1) * 4, "");
+        }
+        buf_printf(g, "%*s};\n", depth * 4, "");
+    }
+    free(kids);
+    return done;
+}
+
 static const LocalType *find_type(AsyncFn *f, CXCursor decl)
 {
     if (f == NULL || f->ntypes == 0)
@@ -1631,23 +1717,30 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     }
     for (int i = 0; i < f->nvars; i++) {
         Var *v = f->vars[i];
-        if (!v->member)
+        if (!v->member || !v->is_param)
             continue;
-        buf_puts(&g, "    ");
-        if (v->is_param) {
-            /* drop a top-level const: the entry point assigns it */
-            Buf pb = {0};
-            param_decl(c, &pb, v->type, v->member);
-            char *ps = pb.s;
-            if (strncmp(ps, "const ", 6) == 0 && clang_isConstQualifiedType(v->type) &&
-                clang_getCanonicalType(v->type).kind != CXType_Pointer)
-                ps += 6;
-            buf_puts(&g, ps);
-            free(pb.s);
-        } else {
-            type_decl(c, &g, v->type, v->member, true);
+        /* drop a top-level const: the entry point assigns it */
+        Buf pb = {0};
+        param_decl(c, &pb, v->type, v->member);
+        char *ps = pb.s;
+        if (strncmp(ps, "const ", 6) == 0 && clang_isConstQualifiedType(v->type) &&
+            clang_getCanonicalType(v->type).kind != CXType_Pointer)
+            ps += 6;
+        buf_printf(&g, "    %s;\n", ps);
+        free(pb.s);
+    }
+    {
+        /* Every local must have found its place; else one flat list. */
+        size_t mark = g.len;
+        int total = 0;
+        for (int i = 0; i < f->nvars; i++)
+            if (f->vars[i]->member && !f->vars[i]->is_param)
+                total++;
+        if (frame_locals(l, &g, f->body, 1) != total) {
+            g.len = mark;
+            g.s[mark] = '\0';
+            frame_locals(l, &g, NULL, 1);
         }
-        buf_puts(&g, ";\n");
     }
     if (l->members.s)
         buf_puts(&g, l->members.s);
