@@ -247,8 +247,8 @@ typedef struct async__loop {
     uint32_t nheap, heapcap;
     uint32_t timer_seq;
     uint32_t task_seq;
-    uint64_t now;               /* monotonic ns, read at each iteration */
-    bool now_stale;             /* not read this iteration (no timer was due) */
+    uint64_t now;               /* monotonic ns, read in each iteration with
+                                 * timers or I/O: what expiry is checked at */
     size_t unfinished;          /* tasks created and not done */
     size_t ntasks;              /* task blocks allocated */
     size_t nlarge_frames;       /* frames from async__alloc */
@@ -342,8 +342,9 @@ void async__timer_disarm(async__loop *loop, async_task *t);
 void async__timer_run(async__loop *loop);
 /* Earliest deadline, UINT64_MAX when none. */
 uint64_t async__timer_next(const async__loop *loop);
-/* Deadline of `seconds` from now, saturating. */
-uint64_t async__deadline(const async__loop *loop, double seconds);
+/* Deadline of `seconds` from a fresh clock reading (not loop->now),
+ * saturating. */
+uint64_t async__deadline(double seconds);
 
 /* ------------------------------------------------------------------------
  * io_epoll.c: the I/O backend, behind this interface so that a poll or

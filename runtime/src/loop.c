@@ -12,8 +12,9 @@
  *      the next iteration.
  *
  * The clock is read only in an iteration that has timers or I/O to look
- * at; a sleep armed in another reads it then (see async__update_time), so a
- * ping-pong of yields never reads it at all.
+ * at, so a ping-pong of yields never reads it at all.  A timer's deadline
+ * comes from a fresh reading when it is armed (timer.c), not from the
+ * iteration's: the task may have worked a while before it sleeps.
  *
  * async_run's shutdown: once the main task is done, every unfinished task
  * is cancelled, in the order tasks were created, and the loop runs until all
@@ -52,7 +53,6 @@ double async_time(void)
 void async__update_time(async__loop *loop)
 {
     loop->now = async__clock_ns();
-    loop->now_stale = false;
 }
 
 static bool can_progress(const async__loop *loop)
@@ -67,8 +67,6 @@ static void iterate(async__loop *loop)
         async__io_poll(loop, loop->head ? 0 : async__timer_next(loop));
         async__update_time(loop);
         async__timer_run(loop);
-    } else {
-        loop->now_stale = true;
     }
     async__run_batch(loop);
 }

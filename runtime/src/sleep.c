@@ -33,9 +33,7 @@ static int sleep_task_resume(async_frame *f)
         if (!(s > 0)) {
             async__ready_push(loop, t);
         } else {
-            if (loop->now_stale)
-                async__update_time(loop);
-            if (async__timer_arm(loop, t, async__deadline(loop, s), T_SLEEP) < 0)
+            if (async__timer_arm(loop, t, async__deadline(s), T_SLEEP) < 0)
                 t->flags |= T_NOMEM;
         }
         return ASYNC__SUSPENDED;

@@ -325,9 +325,7 @@ int async__await(async_frame *self, async_frame *child)
         if (child == &loop->special[ASYNC__SP_NOP])
             return ASYNC__DONE;
         ASYNC__INNER(t) = self;
-        if (loop->now_stale)
-            async__update_time(loop);
-        if (async__timer_arm(loop, t, async__deadline(loop, t->u.seconds), T_SLEEP) < 0)
+        if (async__timer_arm(loop, t, async__deadline(t->u.seconds), T_SLEEP) < 0)
             t->flags |= T_NOMEM;    /* the loop unwinds it: -ENOMEM */
         return ASYNC__SUSPENDED;
     }

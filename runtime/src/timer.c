@@ -114,7 +114,7 @@ uint64_t async__timer_next(const async__loop *loop)
     return loop->nheap ? loop->heap[0]->u.deadline : UINT64_MAX;
 }
 
-uint64_t async__deadline(const async__loop *loop, double seconds)
+uint64_t async__deadline(double seconds)
 {
     double ns = seconds * 1e9;
     if (!(ns < 9.0e18))
@@ -122,5 +122,8 @@ uint64_t async__deadline(const async__loop *loop, double seconds)
     uint64_t d = (uint64_t)ns;
     if ((double)d < ns)
         d++;                /* never early: round up to the next ns */
-    return loop->now + d;
+    /* From a fresh reading, as asyncio's call_later (loop.time() + delay):
+     * the loop's time was read when the iteration began, and the task may
+     * have worked for a while since. */
+    return async__clock_ns() + d;  /* both below 2^63: no overflow */
 }

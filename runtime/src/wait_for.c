@@ -53,9 +53,7 @@ static int wait_for_resume(async_frame *f)
             wf->timed_out = true;
             async_task_cancel(it);
         } else {
-            if (loop->now_stale)
-                async__update_time(loop);
-            if (async__timer_arm(loop, wf->self, async__deadline(loop, wf->seconds), 0) < 0)
+            if (async__timer_arm(loop, wf->self, async__deadline(wf->seconds), 0) < 0)
                 wf->self->flags |= T_NOMEM;
         }
         return ASYNC__SUSPENDED;

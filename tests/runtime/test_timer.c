@@ -57,9 +57,11 @@ static void by_deadline(void **state)
 static void ties_in_arming_order(void **state)
 {
     (void)state;
-    /* 200 timers with one deadline (armed in one iteration, from one reading
-     * of the clock): a heap that broke ties any other way would scramble
-     * them; and they grow the heap past its first size. */
+    /* 200 timers of one duration, armed in one iteration: deadlines that
+     * never decrease in arming order, many of them equal (the clock moves
+     * in steps) or a few ns apart; a heap that broke ties any other way
+     * would scramble them; and they grow the heap past its first size.
+     * Exact ties are tested on the heap itself (heap_ties). */
     static int ms[200];
     char want[2000] = "";
     for (int i = 0; i < 200; i++) {
@@ -122,6 +124,84 @@ static void sleep_lasts(void **state)
     check_clean();
 }
 
+/* A timer is armed from the clock as it reads when the sleep is called,
+ * not as it read when the iteration began: after 0.2 s of work, a sleep
+ * of 0.05 s still lasts 0.05 s, and so does a wait_for's timeout.  The
+ * first sleep makes the loop read its clock at the start of the iteration
+ * that resumes the task, so that the two readings differ. */
+#define WF(ret, item, sec) async__new_async__wait_for(ASYNC__AWAIT, (ret), (item), (sec))
+static void busy(double seconds)
+{
+    double t0 = async_time();
+    while (async_time() - t0 < seconds)
+        ;
+}
+struct fresh { async_frame hdr; int *ret; int r; double t0, t1; };
+CO_FN(fresh);
+static int fresh_resume(async_frame *fr)
+{
+    CO_BEGIN(struct fresh, s, fr);
+    CO_AWAIT(s, 1, SLEEP(0.001));
+    busy(0.2);
+    s->t0 = async_time();
+    CO_AWAIT(s, 2, SLEEP(0.05));
+    s->t1 = async_time();
+    assert_true(s->t1 - s->t0 >= 0.05);
+    /* The same for wait_for's timer (the sleep above fired: the clock was
+     * read at the start of this iteration). */
+    busy(0.2);
+    s->t0 = async_time();
+    CO_AWAIT(s, 3, WF(&s->r, ((async__item){ SPAWN(new_sleeper(ASYNC__TASK, NULL, NULL, 10)), true }), 0.05));
+    s->t1 = async_time();
+    assert_int_equal(s->r, ASYNC_TIMEOUT);
+    assert_true(s->t1 - s->t0 >= 0.05);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(fresh, struct fresh, (unsigned mode), s->ret = NULL;)
+
+static void armed_from_a_fresh_reading(void **state)
+{
+    (void)state;
+    assert_int_equal(async__run(new_fresh(ASYNC__MAIN)), 0);
+    check_clean();
+}
+
+/* Exact ties on the heap itself, with no clock involved: 300 timers over 5
+ * deadlines, every third taken out before they fire; the rest must come
+ * out by deadline, then in arming order. */
+static void heap_ties(void **state)
+{
+    (void)state;
+    static async__loop loop;
+    static async_task t[300];
+    memset(&loop, 0, sizeof loop);
+    memset(t, 0, sizeof t);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(async__timer_arm(&loop, &t[i], 1000 + (uint64_t)(i * 7 % 5), T_SLEEP), 0);
+    for (int i = 0; i < 300; i += 3)
+        async__timer_disarm(&loop, &t[i]);
+    loop.now = 1002;            /* deadlines 1000..1002 fire */
+    async__timer_run(&loop);
+    loop.now = 1004;
+    async__timer_run(&loop);
+    assert_int_equal(loop.nheap, 0);
+    int n = 0;
+    uint64_t last_d = 0;
+    int last_i = -1;
+    for (async_task *p = loop.head; p; p = p->u.next, n++) {
+        int i = (int)(p - t);
+        uint64_t d = 1000 + (uint64_t)(i * 7 % 5);
+        assert_true(i % 3 != 0);
+        assert_true(d > last_d || (d == last_d && i > last_i));
+        last_d = d;
+        last_i = i;
+    }
+    assert_int_equal(n, 200);
+    async__free(loop.heap);
+    assert_int_equal(async__test_alloc_live(), 0);
+}
+
 /* A sleep that is a task of its own: async_create_task(async_sleep(s)). */
 struct sleeptask { async_frame hdr; int *ret; async_task *t; };
 CO_FN(sleeptask);
@@ -158,6 +238,8 @@ int main(void)
         cmocka_unit_test(ties_in_arming_order),
         cmocka_unit_test(ties_between_deadlines),
         cmocka_unit_test(cancel_from_the_middle),
+        cmocka_unit_test(armed_from_a_fresh_reading),
+        cmocka_unit_test(heap_ties),
         cmocka_unit_test(sleep_lasts),
         cmocka_unit_test(sleep_as_a_task),
     };
