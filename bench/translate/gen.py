@@ -1,6 +1,7 @@
 """Writes the large annotated file of the translate workload.
 
     python3 gen.py UNITS OUTPUT.async.c
+    python3 gen.py --expected UNITS      prints what the program prints
 
 Each unit is about fifty lines of ordinary annotated C: a struct, a plain
 helper, and two async functions with awaits in loops, conditions (the
@@ -89,7 +90,36 @@ int main(void)
 """
 
 
+def expected(units):
+    """What the generated program prints after its status: node_{last}(&it, 3)
+    with it = { 1, 2.0, "top" }, computed here the way C computes it."""
+    k = units - 1
+
+    def leaf(x):
+        return x * 2 + k
+
+    def helper(ident, weight, name, x):
+        acc = 0
+        for i in range(x):
+            acc += i * 3 if (i ^ ident) & 1 else -i
+        return acc + int(weight) + len(name)
+
+    total, n = 0, 3
+    for i in range(n):
+        v = leaf(i)
+        if v > 10 and leaf(v) > 0:
+            total += helper(1, 2.0, "top", v)
+        else:
+            total -= v
+    while total > 1000:         # the switch's default arm (n is 3)
+        total -= leaf(total % 7)
+    return total
+
+
 def main():
+    if sys.argv[1] == "--expected":
+        print("0 %d" % expected(int(sys.argv[2])))
+        return
     units, out = int(sys.argv[1]), sys.argv[2]
     with open(out, "w") as f:
         f.write(HEAD)
