@@ -1233,7 +1233,9 @@ static Node *var_init(L *l, Node *v)
             depth++;
         else if (ch == ']' || ch == ')')
             depth--;
-        else if (ch == '=' && depth == 0) {
+        else if (ch == '=' && depth <= 0) {
+            /* After the name, only the declarator's closing parentheses
+             * (`(*ops[2])(int)`) take the depth below zero. */
             eq = p;
             break;
         }
