@@ -1240,11 +1240,18 @@ static Node *var_init(L *l, Node *v)
             break;
         }
     }
-    if (eq == 0)
+    if (eq == 0) {
+        /* No initialiser, unless the text says otherwise: never drop one. */
+        if (memchr(c->src + name, '=', v->end - name))
+            diag_error(c, name, "asyncc cannot find where this declaration's initialiser starts; "
+                       "declare the variable and assign it in a statement of its own");
         return NULL;
+    }
     for (int i = v->nkid - 1; i >= 0; i--)
         if (v->kid[i]->begin > eq && clang_isExpression(v->kid[i]->ck))
             return v->kid[i];
+    diag_error(c, eq, "asyncc cannot find this declaration's initialiser; "
+               "declare the variable and assign it in a statement of its own");
     return NULL;
 }
 
