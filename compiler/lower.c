@@ -1240,13 +1240,8 @@ static Node *var_init(L *l, Node *v)
             break;
         }
     }
-    if (eq == 0) {
-        /* No initialiser, unless the text says otherwise: never drop one. */
-        if (memchr(c->src + name, '=', v->end - name))
-            diag_error(c, name, "asyncc cannot find where this declaration's initialiser starts; "
-                       "declare the variable and assign it in a statement of its own");
+    if (eq == 0)
         return NULL;
-    }
     for (int i = v->nkid - 1; i >= 0; i--)
         if (v->kid[i]->begin > eq && clang_isExpression(v->kid[i]->ck))
             return v->kid[i];
