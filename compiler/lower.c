@@ -1216,6 +1216,15 @@ static void ls_return(L *l, Node *s)
     close_pre(l, wrapped, save);
 }
 
+static bool text_is_ident(Ctx *c, unsigned off, const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || off + n > c->len || memcmp(c->src + off, id, n) != 0)
+        return false;
+    char ch = off + n < c->len ? c->src[off + n] : ' ';
+    return !(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
+}
+
 /* The initialiser of a VarDecl node: the last expression after its `=`. */
 static Node *var_init(L *l, Node *v)
 {
@@ -1223,8 +1232,18 @@ static Node *var_init(L *l, Node *v)
     unsigned name = (unsigned)-1;
     CXSourceLocation loc = clang_getCursorLocation(v->cur);
     name = file_offset(c, loc);
-    if (name == UINT32_MAX)
+    /* An expression of the declaration that maps before its name came from
+     * a macro's replacement text (`DECL(x)` for `int x = 5`). */
+    bool from_macro = false;
+    for (int i = 0; i < v->nkid; i++)
+        if (clang_isExpression(v->kid[i]->ck) && v->kid[i]->begin <= name)
+            from_macro = true;
+    if (name == UINT32_MAX || from_macro || starts_macro(c, name) ||
+        !text_is_ident(c, name, v->var ? v->var->name : "")) {
+        diag_error(c, v->begin, "a variable that lives across an await is declared by a macro; "
+                   "declare it in the function itself");
         return NULL;
+    }
     int depth = 0;
     unsigned eq = 0;
     for (unsigned p = name; p < v->end; p++) {
