@@ -292,6 +292,23 @@ static void check_dropped(L *l, unsigned a, unsigned b)
     }
 }
 
+/* The frame member keeps a local's type, not its alignment or attributes:
+ * an error rather than a member silently less aligned. */
+static void check_attrs(L *l, unsigned a, unsigned b)
+{
+    static const char *const words[] = {"_Alignas", "alignas", "__attribute__", "__declspec", NULL};
+    Ctx *c = l->c;
+    for (int i = 0; words[i]; i++) {
+        size_t n = strlen(words[i]);
+        for (unsigned p = a; p + n <= b; p++)
+            if (memcmp(c->src + p, words[i], n) == 0) {
+                diag_error(c, p, "'%s' on a variable that lives across an await is not kept in "
+                           "the frame; wrap the variable in a struct that carries it", words[i]);
+                return;
+            }
+    }
+}
+
 /* The indentation of the line that holds `off`. */
 static char *indent_of(L *l, unsigned off)
 {
@@ -1315,10 +1332,12 @@ static void ls_decl(L *l, Node *s, bool for_init)
         Node *init = var_init(l, v);
         if (init == NULL) {
             check_dropped(l, v->begin, v->end);
+            check_attrs(l, v->begin, v->end);
             continue;
         }
         check_dropped(l, s->begin, init->begin);
         check_dropped(l, init->end, s->end);
+        check_attrs(l, s->begin, init->begin);
         char *m = member(v->var->member);
         Node *si = strip(init);
         temps_free(l);
