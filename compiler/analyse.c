@@ -582,6 +582,11 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
                 diag_error(c, cur_begin(c, cur), "%s outside a function", what);
                 return CXChildVisit_Continue;
             }
+            if (!text_is(c, cur_begin(c, cur), what)) {
+                diag_error(c, cur_begin(c, cur), "%s in a macro's replacement text; write it where "
+                           "the macro is used", what);
+                return CXChildVisit_Continue;
+            }
             if (split_call(c, op, &call, &lhs, &has_lhs, what)) {
                 bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent, cur);
                 add_edit(c, cur_begin(c, cur), cur_end(c, cur),
@@ -1125,11 +1130,17 @@ static void walk(FnWalk *w, Node *n, Node *loop, Node *brk, Node *defer, bool un
         break;
     case N_SPAWN:
     case N_RUN:
-        if (n->lhs)
+        if (!text_is(c, n->begin, n->kind == N_RUN ? "async_run" : "async_create_task"))
+            diag_error(c, n->begin, "%s in a macro's replacement text; write it where the macro is used",
+                       n->kind == N_RUN ? "async_run" : "async_create_task");
+        else if (n->lhs)
             check_result_lvalue(c, n->lhs->cur);
         break;
     case N_DEFER:
-        if (n->parent != f->body)
+        if (!text_is(c, n->begin, "async_defer"))
+            diag_error(c, n->begin, "async_defer in a macro's replacement text; write it where "
+                       "the macro is used");
+        else if (n->parent != f->body)
             diag_error(c, n->begin, "async_defer may stand only in the outermost block of an async function");
         f->defers = xrealloc(f->defers, sizeof *f->defers * (size_t)(f->ndefers + 1));
         n->defer_bit = f->ndefers;
@@ -1579,8 +1590,22 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     Top *t = data;
     Ctx *c = t->c;
     (void)parent;
-    if (cur.kind == CXCursor_MacroExpansion || cur.kind == CXCursor_MacroDefinition ||
-        cur.kind == CXCursor_InclusionDirective)
+    if (cur.kind == CXCursor_MacroDefinition) {
+        /* A macro of the main file that mentions async or await: a function
+         * that uses it must be walked (`#define START() async_run(amain())`). */
+        unsigned b = cur_begin(c, cur), e = cur_end(c, cur);
+        if (b != UINT32_MAX && e != UINT32_MAX && b < e && e <= c->len) {
+            for (unsigned p = b; p + 5 <= e; p++)
+                if (memcmp(c->src + p, "async", 5) == 0 || memcmp(c->src + p, "await", 5) == 0) {
+                    char *n = cx_str(clang_getCursorSpelling(cur));
+                    name_add(n);
+                    free(n);
+                    break;
+                }
+        }
+        return CXChildVisit_Continue;
+    }
+    if (cur.kind == CXCursor_MacroExpansion || cur.kind == CXCursor_InclusionDirective)
         return CXChildVisit_Continue;
     if (!in_main_file(c, cur)) {
         if (cur.kind == CXCursor_FunctionDecl && clang_Cursor_hasAttrs(cur) && has_async_attr(cur)) {
