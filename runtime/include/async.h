@@ -27,6 +27,12 @@
 extern "C" {
 #endif
 
+/* What this header declares is what a shared libasyncc exports; the
+ * library is built with -fvisibility=hidden, so its internals are not. */
+#if defined(__GNUC__)
+#  pragma GCC visibility push(default)
+#endif
+
 #define ASYNC_VERSION_MAJOR 0
 #define ASYNC_VERSION_MINOR 1
 #define ASYNC_VERSION_PATCH 0
@@ -351,6 +357,10 @@ async_frame *async__new_async_wait_readable(unsigned mode, int *ret, int fd);
 async_frame *async__new_async_wait_writable(unsigned mode, int *ret, int fd);
 async_frame *async__new_async_tcp_connect(unsigned mode, int *ret, const char *host, int port);
 async_frame *async__new_async_to_thread(unsigned mode, void **ret, void *(*fn)(void *), void *arg);
+
+#if defined(__GNUC__)
+#  pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
