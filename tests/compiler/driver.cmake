@@ -8,8 +8,9 @@
 #  run           translate, compile with every compiler at -std=c11 -Wall
 #                -Wextra -pedantic -Werror, link with libasyncc, run, and
 #                compare stdout with EXPECTED
-#  golden        translate (from INPUT's directory, by relative name) and
-#                compare the output with EXPECTED byte for byte
+#  golden        translate (from INPUT's directory, by relative name),
+#                compare the output with EXPECTED byte for byte, and compile
+#                it (-c) with every compiler at -Werror
 #  warn          translation succeeds; stderr (warnings) equals EXPECTED
 #  diag          translation fails with exit status 1, stderr equals
 #                EXPECTED, and no output is written
@@ -91,6 +92,15 @@ if(MODE STREQUAL "golden")
     execute_process(COMMAND diff -u "${EXPECTED}" "${out}" OUTPUT_VARIABLE d)
     fail("output differs from ${EXPECTED}:\n${d}")
   endif()
+  # and it compiles without a warning
+  foreach(cc IN LISTS COMPILERS)
+    execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -c "${out}"
+                            -iquote "${indir}" -I "${RUNTIME_INC}" -o "${WORK}/${stem}.o"
+                    RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      fail("${cc} failed on ${out}:\n${err}")
+    endif()
+  endforeach()
   return()
 endif()
 
