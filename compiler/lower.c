@@ -1047,6 +1047,11 @@ static char *lx(L *l, Node *e)
     }
     if (!e->clean)
         return lx_opaque(l, e);
+    if (e->ck == CXCursor_StmtExpr || (e->ck == CXCursor_UnexposedExpr && e->nkid == 1 &&
+                                       e->kid[0]->ck == CXCursor_CompoundStmt)) {
+        diag_error(l->c, e->begin, "'await' inside a statement expression is not supported");
+        return copy_str(l, e->begin, e->end);
+    }
 
     if (e->ck == CXCursor_BinaryOperator && e->nkid == 2 && e->kid[1]->has_await) {
         bool and = strcmp(e->op, "&&") == 0, or = strcmp(e->op, "||") == 0;
