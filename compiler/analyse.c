@@ -1343,7 +1343,7 @@ static void check_await_tokens(Ctx *c, AsyncFn *f, Node **aw, int naw)
             while (p < end && (c->src[p] == '_' || (c->src[p] >= 'a' && c->src[p] <= 'z') ||
                                (c->src[p] >= 'A' && c->src[p] <= 'Z') || (c->src[p] >= '0' && c->src[p] <= '9')))
                 p++;
-            if ((p - s == 5 && memcmp(c->src + s, "await", 5) == 0) ||
+            if ((p - s == 5 && memcmp(c->src + s, "await", 5) == 0 && c->await_macro) ||
                 (p - s == 11 && memcmp(c->src + s, "async_await", 11) == 0)) {
                 bool found = false;
                 for (int i = 0; i < naw && !found; i++)
@@ -1590,6 +1590,13 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     Top *t = data;
     Ctx *c = t->c;
     (void)parent;
+    if (cur.kind == CXCursor_MacroDefinition && !c->await_macro) {
+        /* With ASYNC_NO_KEYWORDS, `await` is the user's own identifier. */
+        CXString sp = clang_getCursorSpelling(cur);
+        if (strcmp(clang_getCString(sp), "await") == 0)
+            c->await_macro = true;
+        clang_disposeString(sp);
+    }
     if (cur.kind == CXCursor_MacroDefinition) {
         /* A macro of the main file that mentions async or await: a function
          * that uses it must be walked (`#define START() async_run(amain())`). */

@@ -92,6 +92,7 @@ struct Ctx {
 
     struct Analysis *an;        /* analyse.c */
     bool memcpy_declared;       /* generated code declared memcpy */
+    bool await_macro;           /* `await` is a macro (no ASYNC_NO_KEYWORDS) */
     struct Top *top;            /* analyse.c: the current top-level walk */
 };
 
