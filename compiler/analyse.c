@@ -322,6 +322,18 @@ char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static)
 /* ---------------------------------------------------------------------
  * Ordinary code: async_run, async_create_task, and misuse.
  * ------------------------------------------------------------------- */
+
+/* The walk of an ordinary function. */
+typedef struct Walk {
+    Ctx *c;
+    bool file_scope;
+    CXCursor *stack;            /* the ancestors of the cursor visited */
+    int depth, cap;
+} Walk;
+
+static char *lower_ordinary_spawn_with(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
+                                       const char *mode, bool statement, char **temps);
+
 typedef struct Kids {
     CXCursor *v;
     int n, cap;
@@ -475,6 +487,12 @@ static bool split_call(Ctx *c, CXCursor x, CXCursor *call, CXCursor *lhs, bool *
 char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
                            const char *mode, bool statement)
 {
+    return lower_ordinary_spawn_with(c, call, lhs, has_lhs, mode, statement, NULL);
+}
+
+static char *lower_ordinary_spawn_with(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
+                                       const char *mode, bool statement, char **temps)
+{
     Buf b = {0};
     CXCursor callee = clang_getCursorReferenced(call);
     char *name = cx_str(clang_getCursorSpelling(callee));
@@ -500,13 +518,113 @@ char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
     for (int i = 0; i < n; i++) {
         CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
         unsigned b0 = from_text ? ab[i] : cur_begin(c, a), e0 = from_text ? ae[i] : cur_end(c, a);
-        buf_printf(&b, ", %.*s", (int)(e0 - b0), c->src + b0);
+        if (temps && temps[i])
+            buf_printf(&b, ", %s", temps[i]);
+        else
+            buf_printf(&b, ", %.*s", (int)(e0 - b0), c->src + b0);
     }
     free(ab);
     free(ae);
     buf_puts(&b, is_run || !statement ? "))" : ")))");
     free(name);
     return buf_take(&b);
+}
+
+/* Whether an argument is a name or a constant: nothing it does can be seen. */
+static bool simple_arg(CXCursor a)
+{
+    a = strip_cur(a);
+    return a.kind == CXCursor_DeclRefExpr || a.kind == CXCursor_IntegerLiteral ||
+           a.kind == CXCursor_FloatingLiteral || a.kind == CXCursor_StringLiteral ||
+           a.kind == CXCursor_CharacterLiteral;
+}
+
+/* The operator token of a binary operator written in the file. */
+static void cursor_op(Ctx *c, CXCursor bin, char op[4])
+{
+    op[0] = '\0';
+    Kids k = kids_of(bin);
+    if (k.n == 2) {
+        unsigned p = cur_end(c, k.v[0]), e = cur_begin(c, k.v[1]);
+        if (p != UINT32_MAX && e != UINT32_MAX && p <= e && e <= c->len) {
+            p = skip_blank(c, p, e);
+            int i = 0;
+            while (p < e && i < 3 && strchr("+-*/%<>=!&|^,~", c->src[p]))
+                op[i++] = c->src[p++];
+            op[i] = '\0';
+        }
+    }
+    free(k.v);
+}
+
+/* DESIGN.md 1.4: for `async_create_task(r = f(args))` the arguments are
+ * evaluated before `&r`.  In ordinary code, where that order could be seen
+ * (an argument that is more than a name or a constant, and `r` more than a
+ * name), the arguments go to declarations just before the statement:
+ *
+ *     t = async_create_task(a[i] = f(i++));
+ *  => int async__a1 = (i++); t = async__spawn(async__new_f(ASYNC__TASK, &(a[i]), async__a1));
+ *
+ * possible where the statement stands in a block and nothing between the
+ * statement and the spawn evaluates conditionally.  Returns the names to use
+ * for the arguments, or NULL. */
+static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
+{
+    static int counter;
+    if (strip_cur(lhs).kind == CXCursor_DeclRefExpr)
+        return NULL;
+    int n = clang_Cursor_getNumArguments(call);
+    bool any = false;
+    for (int i = 0; i < n; i++)
+        if (!simple_arg(clang_Cursor_getArgument(call, (unsigned)i)))
+            any = true;
+    if (!any)
+        return NULL;
+    /* The statement: the nearest ancestor that stands in a block. */
+    int at = -1;
+    for (int i = w->depth - 1; i >= 1; i--) { /* stack[depth - 1] is the spawn itself */
+        CXCursor a = w->stack[i], up = w->stack[i - 1];
+        if (a.kind == CXCursor_ConditionalOperator)
+            return NULL;
+        if (a.kind == CXCursor_BinaryOperator) {
+            char op[4];
+            cursor_op(c, a, op);
+            if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0 || strcmp(op, ",") == 0 || op[0] == 0)
+                return NULL;
+        }
+        if (up.kind == CXCursor_CompoundStmt) {
+            if (clang_isExpression(a.kind) || a.kind == CXCursor_DeclStmt || a.kind == CXCursor_ReturnStmt)
+                at = i;
+            break;
+        }
+        if (!clang_isExpression(a.kind) && a.kind != CXCursor_VarDecl)
+            return NULL;
+    }
+    if (at < 0)
+        return NULL;
+    unsigned where = cur_begin(c, w->stack[at]);
+    unsigned *ab = xcalloc((size_t)n + 1, sizeof *ab), *ae = xcalloc((size_t)n + 1, sizeof *ae);
+    bool spawn_first = text_is(c, where, "async_run") || text_is(c, where, "async_create_task");
+    if (where == UINT32_MAX || (starts_macro(c, where) && !spawn_first) ||
+        call_args(c, cur_begin(c, call), cur_end(c, call), n, ab, ae) != 0) {
+        free(ab);
+        free(ae);
+        return NULL;
+    }
+    char **temps = xcalloc((size_t)n + 1, sizeof *temps);
+    Buf decl = {0};
+    for (int i = 0; i < n; i++) {
+        CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+        if (simple_arg(a))
+            continue;
+        temps[i] = xasprintf("async__a%d", ++counter);
+        type_decl(c, &decl, clang_getCursorType(a), temps[i], true);
+        buf_printf(&decl, " = (%.*s); ", (int)(ae[i] - ab[i]), c->src + ab[i]);
+    }
+    add_edit(c, where, where, buf_take(&decl));
+    free(ab);
+    free(ae);
+    return temps;
 }
 
 /* Which marker a `((void)(C), marker())` parenthesis holds: FK_SPAWN_MARKER,
@@ -538,10 +656,6 @@ static int paren_pattern(CXCursor paren, CXCursor *operand)
     return r;
 }
 
-typedef struct Walk {
-    Ctx *c;
-    bool file_scope;
-} Walk;
 
 /* Whether the value of an expression whose parent is `parent` is thrown
  * away: an expression statement, or a cast to void. */
@@ -570,6 +684,21 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
     Walk *w = data;
     Ctx *c = w->c;
     CXCursor callee;
+    /* Keep the chain of ancestors: pop to the parent, then push. */
+    while (w->depth > 0 && !clang_equalCursors(w->stack[w->depth - 1], parent))
+        w->depth--;
+    if (w->depth == 0) {
+        if (w->cap == 0) {
+            w->cap = 64;
+            w->stack = xcalloc((size_t)w->cap, sizeof *w->stack);
+        }
+        w->stack[w->depth++] = parent;
+    }
+    if (w->depth == w->cap) {
+        w->cap *= 2;
+        w->stack = xrealloc(w->stack, sizeof *w->stack * (size_t)w->cap);
+    }
+    w->stack[w->depth++] = cur; /* its children find it on top */
     switch (cur.kind) {
     case CXCursor_ParenExpr: {
         CXCursor op;
@@ -589,13 +718,19 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
             }
             if (split_call(c, op, &call, &lhs, &has_lhs, what)) {
                 bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent, cur);
+                char **temps = has_lhs ? hoist_spawn_args(c, w, call, lhs) : NULL;
                 add_edit(c, cur_begin(c, cur), cur_end(c, cur),
-                         lower_ordinary_spawn(c, call, lhs, has_lhs,
-                                              k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK", stmt));
+                         lower_ordinary_spawn_with(c, call, lhs, has_lhs,
+                                                   k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK",
+                                                   stmt, temps));
+                free(temps);
                 /* The arguments may use async functions wrongly too. */
                 int n = clang_Cursor_getNumArguments(call);
-                for (int i = 0; i < n; i++)
-                    clang_visitChildren(clang_Cursor_getArgument(call, (unsigned)i), ordinary_visit, w);
+                for (int i = 0; i < n; i++) {
+                    Walk inner = {c, w->file_scope, NULL, 0, 0};
+                    clang_visitChildren(clang_Cursor_getArgument(call, (unsigned)i), ordinary_visit, &inner);
+                    free(inner.stack);
+                }
             }
             return CXChildVisit_Continue;
         }
@@ -1673,14 +1808,16 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
         }
         free(name);
         if (text_uses_async(c, t->decl_begin, cur_end(c, cur))) {
-            Walk w = {c, false};
+            Walk w = {c, false, NULL, 0, 0};
             clang_visitChildren(cur, ordinary_visit, &w);
+            free(w.stack);
         }
         return CXChildVisit_Continue;
     }
     if (text_uses_async(c, t->decl_begin, cur_end(c, cur))) {
-        Walk w = {c, true};
+        Walk w = {c, true, NULL, 0, 0};
         clang_visitChildren(cur, ordinary_visit, &w);
+        free(w.stack);
     }
     return CXChildVisit_Continue;
 }
