@@ -6,7 +6,8 @@
  * clang-tidy takes them.  After them comes one fallback -I: the directory of
  * <async.h> in the source tree this asyncc was built from, or ../include
  * beside an installed asyncc, so that a plain `asyncc x.async.c -o x.c`
- * finds the header; a user's own -I comes first and wins.
+ * finds the header; a user's own -I comes first and wins.  An installed
+ * asyncc prefers its own installed header to the source tree's.
  *
  * Locations: a cursor's range may start inside a macro expansion (every
  * await is one).  clang_getFileLocation maps such a location to where it
@@ -137,18 +138,10 @@ static bool file_exists(const char *path)
 }
 
 /* The include directory that holds async.h, when the user's flags may not
- * name it. */
+ * name it: ../include beside an installed asyncc first, else the source
+ * tree this asyncc was built from. */
 static void add_fallback_include(Ctx *c)
 {
-#ifdef ASYNCC_SOURCE_INCLUDE_DIR
-    char *p = xasprintf("%s/async.h", ASYNCC_SOURCE_INCLUDE_DIR);
-    bool ok = file_exists(p);
-    free(p);
-    if (ok) {
-        add_arg(c, "-I" ASYNCC_SOURCE_INCLUDE_DIR);
-        return;
-    }
-#endif
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -158,15 +151,24 @@ static void add_fallback_include(Ctx *c)
             *slash = '\0';
             char *dir = xasprintf("%s/../include", exe);
             char *h = xasprintf("%s/async.h", dir);
-            if (file_exists(h)) {
+            bool ok = file_exists(h);
+            if (ok) {
                 char *arg = xasprintf("-I%s", dir);
                 add_arg(c, arg);
                 free(arg);
             }
             free(h);
             free(dir);
+            if (ok)
+                return;
         }
     }
+#ifdef ASYNCC_SOURCE_INCLUDE_DIR
+    char *p = xasprintf("%s/async.h", ASYNCC_SOURCE_INCLUDE_DIR);
+    if (file_exists(p))
+        add_arg(c, "-I" ASYNCC_SOURCE_INCLUDE_DIR);
+    free(p);
+#endif
 }
 
 static const char *base_name(const char *p)
