@@ -10,6 +10,8 @@
 #define _DEFAULT_SOURCE
 #include "internal.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -85,6 +87,78 @@ void *async__alloc_huge(size_t size)
 #endif
     live++;
     return p;
+}
+
+/* Faulting in a fresh huge slab (the kernel zeroes 2 MiB per fault) is
+ * most of the cost of creating a million tasks.  A pool that takes huge
+ * slabs keeps one spare, and a helper thread faults it in with
+ * MADV_POPULATE_WRITE while the loop works on the current one: with a
+ * free core, the zeroing leaves the loop's path.  The advice never
+ * changes what the memory holds, so the loop may use the spare before the
+ * helper is done (it then faults in the rest itself).  One helper per
+ * process, one job at a time: a job that finds it busy is dropped. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+static pthread_mutex_t pf_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pf_cond = PTHREAD_COND_INITIALIZER;
+static void *pf_addr;           /* the job; NULL when the helper is idle */
+static size_t pf_len;
+static bool pf_started, pf_broken;
+
+static void *pf_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&pf_lock);
+    for (;;) {
+        while (!pf_addr)
+            pthread_cond_wait(&pf_cond, &pf_lock);
+        void *addr = pf_addr;
+        size_t len = pf_len;
+        pthread_mutex_unlock(&pf_lock);
+        int r = madvise(addr, len, MADV_POPULATE_WRITE);
+        pthread_mutex_lock(&pf_lock);
+        if (r != 0 && errno == EINVAL)
+            pf_broken = true;   /* a kernel before 5.14 */
+        pf_addr = NULL;
+        pthread_cond_broadcast(&pf_cond);
+    }
+    return NULL;
+}
+
+bool async__prefault(void *p, size_t size)
+{
+    bool queued = false;
+    pthread_mutex_lock(&pf_lock);
+    if (!pf_started && !pf_broken) {
+        pthread_t th;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 64 << 10);
+        if (pthread_create(&th, &attr, pf_main, NULL) == 0)
+            pf_started = true;
+        else
+            pf_broken = true;
+        pthread_attr_destroy(&attr);
+    }
+    if (pf_started && !pf_broken && !pf_addr) {
+        pf_addr = p;
+        pf_len = size;
+        pthread_cond_broadcast(&pf_cond);
+        queued = true;
+    }
+    pthread_mutex_unlock(&pf_lock);
+    return queued;
+}
+
+void async__prefault_wait(void)
+{
+    pthread_mutex_lock(&pf_lock);
+    while (pf_addr)
+        pthread_cond_wait(&pf_cond, &pf_lock);
+    pthread_mutex_unlock(&pf_lock);
 }
 
 void async__free_huge(void *p, size_t size)

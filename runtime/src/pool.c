@@ -35,7 +35,7 @@ struct async__slab {
 #define SLAB_FIRST ((size_t)4096)
 #define SLAB_MAX   ((size_t)1 << 20)
 /* A class holding this much takes its next slabs in huge pages. */
-#define HUGE_FROM  ((size_t)16 << 20)
+#define HUGE_FROM  ((size_t)8 << 20)
 #define HUGE_SLAB  ((size_t)8 << 20)
 
 static char *slab_data(struct async__slab *s)
@@ -52,7 +52,11 @@ void async__pool_init(async__pool *p, bool tasks)
 
 void async__pool_destroy(async__pool *p)
 {
+    if (p->prefaulted)
+        async__prefault_wait();     /* not unmapped under the helper */
     for (size_t i = 0; i < ASYNC__POOL_NCLASS; i++) {
+        if (p->cls[i].spare)
+            async__free_huge(p->cls[i].spare, HUGE_SLAB);
         struct async__slab *s = p->cls[i].slabs;
         while (s) {
             struct async__slab *next = s->next;
@@ -90,7 +94,18 @@ void *async__pool_grow(async__pool *p, size_t size)
         size_t bytes;
         if (c->bytes >= HUGE_FROM) {
             bytes = HUGE_SLAB - sizeof *s;
-            s = async__alloc_huge(HUGE_SLAB);
+            s = c->spare;
+            c->spare = NULL;
+            if (!s)
+                s = async__alloc_huge(HUGE_SLAB);
+            /* The next one, faulted in meanwhile (alloc.c).  Not while a
+             * test counts allocations: a spare is not needed, so its
+             * failure would be no error. */
+            if (s && !p->counting) {
+                c->spare = async__alloc_huge(HUGE_SLAB);
+                if (c->spare)
+                    p->prefaulted |= async__prefault(c->spare, HUGE_SLAB);
+            }
         } else {
             bytes = c->bytes < SLAB_FIRST ? SLAB_FIRST : c->bytes > SLAB_MAX ? SLAB_MAX : c->bytes;
             s = async__alloc(sizeof *s + bytes);

@@ -115,22 +115,52 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
 
 async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
 {
-    /* The hot path, an inline await's frame from a free list, needs no
-     * call and so no saved registers. */
+    /* The hot paths, an inline await's frame from a free list and a task
+     * block from a free list or the newest slab, need no call and so no
+     * saved registers.  A pool that counts for a test (counting) always
+     * takes the slow path. */
     async__loop *loop = async__cur;
-    if (async__likely(mode == ASYNC__AWAIT && loop != NULL && size <= ASYNC__POOL_MAX &&
-                      !loop->frames.counting)) {
-        void **head = &loop->frames.free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
-        async_frame *f = *head;
-        if (async__likely(f != NULL)) {
-            ASYNC__UNPOISON(f, async__pool_round(size));
-            *head = ((void **)(void *)f)[1];
-            f->fn = fn;
-            f->caller = NULL;
-            f->state = 0;
-            f->size = (uint32_t)size;
-            return f;
+    if (async__unlikely(loop == NULL))
+        return frame_new_slow(size, fn, mode);
+    if (async__likely(mode == ASYNC__AWAIT)) {
+        if (async__likely(size <= ASYNC__POOL_MAX && !loop->frames.counting)) {
+            void **head = &loop->frames.free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
+            async_frame *f = *head;
+            if (async__likely(f != NULL)) {
+                ASYNC__UNPOISON(f, async__pool_round(size));
+                *head = ((void **)(void *)f)[1];
+                f->fn = fn;
+                f->caller = NULL;
+                f->state = 0;
+                f->size = (uint32_t)size;
+                return f;
+            }
         }
+    } else if (mode == ASYNC__TASK && size <= ASYNC__POOL_MAX - sizeof(async_task) &&
+               !loop->tasks.counting) {
+        size_t i = (sizeof(async_task) + size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
+        size_t bs = i * ASYNC__POOL_GRAIN;
+        async_task *t = loop->tasks.free[i];
+        if (t != NULL) {
+            ASYNC__UNPOISON(t, bs);
+            loop->tasks.free[i] = ((void **)(void *)t)[1];
+        } else {
+            async__pool_class *c = &loop->tasks.cls[i];
+            if (async__unlikely((size_t)(c->end - c->bump) < bs))
+                return frame_new_slow(size, fn, mode);
+            t = (async_task *)(void *)c->bump;
+            c->bump += bs;
+            ASYNC__UNPOISON(t, bs);
+        }
+        loop->ntasks++;
+        t->flags = T_LIVE;
+        t->waiters = NULL;
+        async_frame *f = ASYNC__ROOT(t);
+        f->fn = fn;
+        f->caller = f;      /* ASYNC__INNER: the root itself */
+        f->state = 0;
+        f->size = (uint32_t)size;
+        return f;           /* seq and the queue link: async__spawn */
     }
     return frame_new_slow(size, fn, mode);
 }
@@ -291,6 +321,13 @@ void async__run_batch(async__loop *loop)
         loop->head = loop->tail = NULL;
         while (t) {
             async_task *next = t->u.next;
+            /* Tasks far apart in memory (a tree of a million of them)
+             * miss the cache: start loading the next one's header and
+             * root frame while this one runs. */
+            if (next) {
+                __builtin_prefetch(next, 1);
+                __builtin_prefetch((char *)next + 64, 1);
+            }
             task_run(loop, t);
             t = next;
         }
