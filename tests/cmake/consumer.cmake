@@ -69,8 +69,6 @@ elseif(MODE STREQUAL "vendored")
   file(WRITE "${WORK}/super/CMakeLists.txt" "\
 cmake_minimum_required(VERSION 3.20)
 project(super LANGUAGES C)
-set(BUILD_TESTING OFF)
-set(ASYNCC_BUILD_EXAMPLES OFF)
 add_subdirectory(\"${WORK}/asyncc\" asyncc)
 add_subdirectory(\"${WORK}/src\" consumer)
 ")
