@@ -96,15 +96,17 @@ void *async__alloc_huge(size_t size)
  * free core, the zeroing leaves the loop's path.  The advice never
  * changes what the memory holds, so the loop may use the spare before the
  * helper is done (it then faults in the rest itself).  One helper per
- * process, one job at a time: a job that finds it busy is dropped. */
+ * process, a few jobs queued: a job that finds the queue full is dropped. */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
 
+#define PF_JOBS 4               /* a power of 2 */
 static pthread_mutex_t pf_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pf_cond = PTHREAD_COND_INITIALIZER;
-static void *pf_addr;           /* the job; NULL when the helper is idle */
-static size_t pf_len;
+static struct { void *addr; size_t len; } pf_job[PF_JOBS];
+static unsigned pf_head, pf_tail;   /* jobs pf_head..pf_tail-1; the helper
+                                     * removes one when it is done with it */
 static bool pf_started, pf_broken;
 
 static void *pf_main(void *arg)
@@ -112,16 +114,16 @@ static void *pf_main(void *arg)
     (void)arg;
     pthread_mutex_lock(&pf_lock);
     for (;;) {
-        while (!pf_addr)
+        while (pf_head == pf_tail)
             pthread_cond_wait(&pf_cond, &pf_lock);
-        void *addr = pf_addr;
-        size_t len = pf_len;
+        void *addr = pf_job[pf_head % PF_JOBS].addr;
+        size_t len = pf_job[pf_head % PF_JOBS].len;
         pthread_mutex_unlock(&pf_lock);
         int r = madvise(addr, len, MADV_POPULATE_WRITE);
         pthread_mutex_lock(&pf_lock);
         if (r != 0 && errno == EINVAL)
             pf_broken = true;   /* a kernel before 5.14 */
-        pf_addr = NULL;
+        pf_head++;
         pthread_cond_broadcast(&pf_cond);
     }
     return NULL;
@@ -143,9 +145,10 @@ bool async__prefault(void *p, size_t size)
             pf_broken = true;
         pthread_attr_destroy(&attr);
     }
-    if (pf_started && !pf_broken && !pf_addr) {
-        pf_addr = p;
-        pf_len = size;
+    if (pf_started && !pf_broken && pf_tail - pf_head < PF_JOBS) {
+        pf_job[pf_tail % PF_JOBS].addr = p;
+        pf_job[pf_tail % PF_JOBS].len = size;
+        pf_tail++;
         pthread_cond_broadcast(&pf_cond);
         queued = true;
     }
@@ -156,7 +159,7 @@ bool async__prefault(void *p, size_t size)
 void async__prefault_wait(void)
 {
     pthread_mutex_lock(&pf_lock);
-    while (pf_addr)
+    while (pf_head != pf_tail)
         pthread_cond_wait(&pf_cond, &pf_lock);
     pthread_mutex_unlock(&pf_lock);
 }
