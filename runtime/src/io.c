@@ -12,6 +12,12 @@
  * back, so a closed peer is -EPIPE.  A regular file, which epoll cannot wait
  * on, never gives EAGAIN and is read and written directly.
  *
+ * tcp_connect: a numeric address is resolved at once; a name may block
+ * (DNS), so it is resolved by getaddrinfo on the thread pool: the frame
+ * awaits an async_to_thread job of its own (the one runtime frame that
+ * awaits), with the name copied into the frame, so the caller's string
+ * need not outlive the call.
+ *
  * accept: when the process is out of file descriptors, a spare one kept
  * for the purpose is closed, the pending connection accepted and closed at
  * once, and the spare reopened (libuv's trick), so that a server whose
@@ -48,6 +54,9 @@ struct io_frame {
     socklen_t alen;
     struct addrinfo *ai, *next;     /* tcp_connect: addresses left to try */
     struct sockaddr_storage ss;     /* connect: the address, copied */
+    char *host;                     /* tcp_connect: the name, copied after
+                                     * the struct (NULL: none) */
+    int port;
 };
 
 static void store(struct io_frame *io, ssize_t v)
@@ -126,6 +135,7 @@ static int start_connect(struct io_frame *io, const struct sockaddr *sa, socklen
 }
 
 static int next_address(struct io_frame *io);
+static int resolve(const char *host, int port, int flags, struct addrinfo **out);
 
 /* One step: the system call.  -EAGAIN: wait in io->dir.  Else the result. */
 static ssize_t attempt(struct io_frame *io)
@@ -240,6 +250,38 @@ static void release_ai(struct io_frame *io)
     }
 }
 
+/* On a worker thread: the frame waits for it, and reads the result only
+ * after the job is handed back (under the pool's mutex). */
+static void *resolve_job(void *arg)
+{
+    struct io_frame *io = arg;
+    io->error = resolve(io->host, io->port, AI_ADDRCONFIG, &io->ai);
+    return NULL;
+}
+
+/* tcp_connect's start: resolve, then connect to the first address. */
+static ssize_t tcp_connect_start(struct io_frame *io)
+{
+    async_frame *f = &io->hdr;
+    if (f->state == 0) {
+        int r = resolve(io->host, io->port, AI_ADDRCONFIG | AI_NUMERICHOST, &io->ai);
+        if (r == -ENOENT && io->host) {
+            /* A name: on the pool.  The job's frame is this frame's child;
+             * the loop resumes this one at state 2 when it is done. */
+            f->state = 2;
+            if (async__await(f, async__new_async_to_thread(ASYNC__AWAIT, NULL, resolve_job, io)))
+                return -EINPROGRESS;
+        } else if (r < 0) {
+            return r;
+        }
+    }
+    if (f->state == 2 && io->error)
+        return io->error;
+    io->next = io->ai;
+    errno = 0;
+    return next_address(io);
+}
+
 static int io_resume(async_frame *f)
 {
     struct io_frame *io = (struct io_frame *)f;
@@ -255,8 +297,11 @@ static int io_resume(async_frame *f)
     }
     if (f->state == 0 && io->error)
         r = io->error;
-    else if (f->state == 0 && io->kind == K_TCP_CONNECT)
-        r = next_address(io);
+    else if ((f->state == 0 || f->state == 2) && io->kind == K_TCP_CONNECT) {
+        r = tcp_connect_start(io);
+        if (r == -EINPROGRESS)
+            return ASYNC__SUSPENDED;    /* resolving on the pool */
+    }
     else if (f->state == 0 && io->kind == K_CONNECT)
         r = start_connect(io, (struct sockaddr *)&io->ss, io->alen);
     else if (f->state == 0 && (io->kind == K_WAIT_R || io->kind == K_WAIT_W))
@@ -306,9 +351,9 @@ static const async__rtinfo io_info = {
     "io", io_cancel, NULL, NULL,
 };
 
-static struct io_frame *io_new(unsigned mode, void *ret, int kind, int fd)
+static struct io_frame *io_new_extra(unsigned mode, void *ret, int kind, int fd, size_t extra)
 {
-    struct io_frame *io = (struct io_frame *)async__frame_new(sizeof *io, &io_info.info, mode);
+    struct io_frame *io = (struct io_frame *)async__frame_new(sizeof *io + extra, &io_info.info, mode);
     if (!io)
         return NULL;
     memset((char *)io + sizeof io->hdr, 0, sizeof *io - sizeof io->hdr);
@@ -318,6 +363,11 @@ static struct io_frame *io_new(unsigned mode, void *ret, int kind, int fd)
     io->dir = (kind == K_READ || kind == K_RECV || kind == K_ACCEPT || kind == K_WAIT_R)
                   ? ASYNC__IO_READ : ASYNC__IO_WRITE;
     return io;
+}
+
+static struct io_frame *io_new(unsigned mode, void *ret, int kind, int fd)
+{
+    return io_new_extra(mode, ret, kind, fd, 0);
 }
 
 async_frame *async__new_async_read(unsigned mode, ssize_t *ret, int fd, void *buf, size_t len)
@@ -426,16 +476,18 @@ static int resolve(const char *host, int port, int flags, struct addrinfo **out)
 
 async_frame *async__new_async_tcp_connect(unsigned mode, int *ret, const char *host, int port)
 {
-    struct io_frame *io = io_new(mode, ret, K_TCP_CONNECT, -1);
+    /* The name goes after the struct; resolving waits for the await
+     * (tcp_connect_start), so that a task that never starts holds nothing
+     * to free. */
+    size_t n = host ? strlen(host) + 1 : 0;
+    struct io_frame *io = io_new_extra(mode, ret, K_TCP_CONNECT, -1, n);
     if (!io)
         return NULL;
-    /* Resolving may block (a name, not a number): the thread pool will
-     * take it; until then it runs here, once, before the frame waits. */
-    int r = resolve(host, port, AI_ADDRCONFIG, &io->ai);
-    io->next = io->ai;
-    if (r < 0)
-        io->error = r;              /* the await gives it at once */
-    errno = 0;
+    if (host) {
+        io->host = (char *)(io + 1);
+        memcpy(io->host, host, n);
+    }
+    io->port = port;
     return &io->hdr;
 }
 

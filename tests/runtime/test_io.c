@@ -298,6 +298,74 @@ static void tcp_echo(void **state)
     check_clean();
 }
 
+/* tcp_connect resolves a number at once and a name on the thread pool (the
+ * loop's pool exists only once a job went there); a task cancelled while
+ * its name resolves unwinds once the lookup has returned, with nothing
+ * left behind. */
+struct conn_by_name { async_frame hdr; int *ret; const char *host; int port, fd; };
+CO_FN(conn_by_name);
+static int conn_by_name_resume(async_frame *fr)
+{
+    CO_BEGIN(struct conn_by_name, s, fr);
+    CO_AWAIT(s, 1, async__new_async_tcp_connect(ASYNC__AWAIT, &s->fd, s->host, s->port));
+    if (s->fd >= 0)
+        close(s->fd);
+    CO_RETURN(s, s->fd);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(conn_by_name, struct conn_by_name, (unsigned mode, int *ret, const char *host, int port),
+       s->ret = ret; s->host = host; s->port = port;)
+
+struct nmain { async_frame hdr; int *ret; int lfd, port, fd; char name[16]; async_task *t; };
+CO_FN(nmain);
+static int nmain_resume(async_frame *fr)
+{
+    CO_BEGIN(struct nmain, s, fr);
+    s->lfd = async_tcp_listen("127.0.0.1", 0, 16);
+    assert_true(s->lfd >= 0);
+    {
+        struct sockaddr_in a;
+        socklen_t l = sizeof a;
+        getsockname(s->lfd, (struct sockaddr *)&a, &l);
+        s->port = ntohs(a.sin_port);
+    }
+    CO_AWAIT(s, 1, new_conn_by_name(ASYNC__AWAIT, &s->fd, "127.0.0.1", s->port));
+    assert_true(s->fd >= 0);
+    assert_null(async__cur->pool);          /* a number: no job */
+    /* A name, from a buffer that changes before the lookup runs: the
+     * frame keeps its own copy. */
+    strcpy(s->name, "localhost");
+    s->fd = -1000;
+    s->t = SPAWN(async__new_async_tcp_connect(ASYNC__TASK, &s->fd, s->name, s->port));
+    strcpy(s->name, "bogus.invalid");
+    CO_AWAIT(s, 2, AWAIT_TASK(NULL, s->t));
+    async_task_release(s->t);
+    assert_true(s->fd >= 0);
+    close(s->fd);
+    assert_non_null(async__cur->pool);      /* a name: on the pool */
+    /* Cancelled while it resolves. */
+    s->fd = -1000;
+    s->t = SPAWN(new_conn_by_name(ASYNC__TASK, &s->fd, "localhost", s->port));
+    CO_AWAIT(s, 3, SLEEP(0));               /* it starts, and waits on the pool */
+    assert_true(async_task_cancel(s->t));
+    CO_AWAIT(s, 4, AWAIT_TASK(NULL, s->t));
+    assert_true(async_task_cancelled(s->t));
+    assert_int_equal(s->fd, -1000);
+    async_task_release(s->t);
+    close(s->lfd);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(nmain, struct nmain, (unsigned mode), s->ret = NULL;)
+
+static void tcp_connect_by_name(void **state)
+{
+    (void)state;
+    assert_int_equal(async__run(new_nmain(ASYNC__MAIN)), 0);
+    check_clean();
+}
+
 /* Out of file descriptors in an accept loop: accept gives -EMFILE and
  * drops the pending connection, so the loop waits instead of spinning, and
  * the connection already open is still served.  Runs in a child process
@@ -420,6 +488,7 @@ int main(void)
         cmocka_unit_test(regular_file),
         cmocka_unit_test(cancel_reader_and_shutdown),
         cmocka_unit_test(tcp_echo),
+        cmocka_unit_test(tcp_connect_by_name),
         cmocka_unit_test(accept_survives_emfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
