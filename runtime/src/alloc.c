@@ -129,9 +129,15 @@ static void *pf_main(void *arg)
     return NULL;
 }
 
+#ifndef ASYNC__PREFAULT
+#define ASYNC__PREFAULT 1       /* -DASYNC__PREFAULT=0: no helper, to compare */
+#endif
+
 bool async__prefault(void *p, size_t size)
 {
     bool queued = false;
+    if (!ASYNC__PREFAULT)
+        return false;
     pthread_mutex_lock(&pf_lock);
     if (!pf_started && !pf_broken) {
         pthread_t th;
