@@ -125,5 +125,14 @@ uint64_t async__deadline(double seconds)
     /* From a fresh reading, as asyncio's call_later (loop.time() + delay):
      * the loop's time was read when the iteration began, and the task may
      * have worked for a while since. */
-    return async__clock_ns() + d;  /* both below 2^63: no overflow */
+    uint64_t t = async__clock_ns() + d;  /* both below 2^63: no overflow */
+    /* Rounded up to a multiple of q = min(1 ms, d / 8): fresh readings
+     * put deadlines a few ns or us apart, and 100,000 sleeps of whole
+     * milliseconds would wake the loop some 15,000 times a second instead
+     * of at most 1,000.  A timer so fires at most 1 ms, and at most an
+     * eighth of its duration, late; never early.  (libuv rounds to 1 ms.) */
+    uint64_t q = d / 8 < 1000000u ? d / 8 : 1000000u;
+    if (q > 1)
+        t = (t + q - 1) / q * q;
+    return t;
 }
