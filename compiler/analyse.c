@@ -850,17 +850,50 @@ typedef struct Build {
     int depth, cap;
 } Build;
 
-/* Nodes live as long as the translation: they come from large blocks. */
+/* Nodes come from large blocks that are reused from one async function to
+ * the next: a function is lowered as soon as it has been analysed and its
+ * tree then dropped (drop_tree), so that the memory a large file touches is
+ * that of its largest function, not of all of them. */
+enum { NODE_BLOCK = 2048 };
+typedef struct NodeBlock {
+    struct NodeBlock *next;
+    int used;
+    Node v[NODE_BLOCK];
+} NodeBlock;
+static NodeBlock *first_block, *cur_block;
+
 static Node *new_node(void)
 {
-    static Node *block;
-    static size_t left;
-    if (left == 0) {
-        left = 4096;
-        block = xcalloc(left, sizeof *block);
+    if (cur_block == NULL || cur_block->used == NODE_BLOCK) {
+        NodeBlock *nb = cur_block ? cur_block->next : first_block;
+        if (nb == NULL) {
+            nb = xcalloc(1, sizeof *nb);
+            if (cur_block)
+                cur_block->next = nb;
+            else
+                first_block = nb;
+        }
+        nb->used = 0;
+        cur_block = nb;
     }
-    left--;
-    return block++;
+    Node *n = &cur_block->v[cur_block->used++];
+    memset(n, 0, sizeof *n);
+    return n;
+}
+
+static void free_kids(Node *n)
+{
+    for (int i = 0; i < n->nkid; i++)
+        free_kids(n->kid[i]);
+    free(n->kid);
+    free(n->items);
+}
+
+/* Every node of every tree built so far becomes free again. */
+static void drop_tree(Node *root)
+{
+    free_kids(root);
+    cur_block = NULL;
 }
 
 static void add_kid(Node *p, Node *k)
@@ -1018,9 +1051,17 @@ static bool quick_extent(Ctx *c, Node *n)
     if (n->ck == CXCursor_BinaryOperator || n->ck == CXCursor_CompoundAssignOperator) {
         if (n->nkid != 2)
             return false;
+        /* libclang 14 puts a binary operator at its first operand, not at
+         * the operator: the text between the operands must be blanks and
+         * operator characters only, or a macro may have written it. */
         unsigned loc = file_offset(c, clang_getCursorLocation(n->cur));
-        if (loc == UINT32_MAX || starts_macro(c, loc) || loc < k0->end || loc >= kl->begin ||
-            !all_blank(c, k0->end, loc))
+        if (loc == UINT32_MAX || loc != k0->begin || k0->end > kl->begin)
+            return false;
+        unsigned p = skip_blank(c, k0->end, kl->begin);
+        unsigned q = p;
+        while (q < kl->begin && strchr("+-*/%<>=!&|^,", c->src[q]) != NULL)
+            q++;
+        if (q == p || q - p > 3 || !all_blank(c, q, kl->begin))
             return false;
         n->begin = k0->begin;
         n->end = kl->end;
@@ -1676,9 +1717,7 @@ static void analyse_fn(Ctx *c, AsyncFn *f, CXCursor body)
  * ------------------------------------------------------------------- */
 static bool in_main_file(Ctx *c, CXCursor cur)
 {
-    CXFile f;
-    clang_getFileLocation(clang_getCursorLocation(cur), &f, NULL, NULL, NULL);
-    return f && clang_File_isEqual(f, c->file);
+    return file_offset(c, clang_getCursorLocation(cur)) != UINT32_MAX;
 }
 
 /* The entry point of an async function declared only in a header goes
@@ -1789,8 +1828,15 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 Analysis *an = c->an;
                 an->fns = xrealloc(an->fns, sizeof *an->fns * (size_t)(an->nfns + 1));
                 an->fns[an->nfns++] = f;
-                if (!clang_Cursor_isNull(body))
+                if (!clang_Cursor_isNull(body)) {
                     analyse_fn(c, f, body);
+                    /* Lowered at once, while its tree is in the cache; after
+                     * an error nothing is lowered (nothing will be written). */
+                    if (c->nerrors == 0)
+                        add_edit(c, f->begin, f->end, lower_fn(c, f));
+                    drop_tree(f->body);
+                    f->body = NULL;
+                }
                 return CXChildVisit_Continue;
             }
             /* A prototype: becomes the entry point's.  Keep the line count. */
@@ -1829,11 +1875,4 @@ void analyse(Ctx *c)
     c->top = &t;
     clang_visitChildren(clang_getTranslationUnitCursor(c->tu), top_visit, &t);
     c->top = NULL;
-    if (c->nerrors)
-        return;
-    for (int i = 0; i < c->an->nfns; i++) {
-        AsyncFn *f = c->an->fns[i];
-        if (f->body)
-            add_edit(c, f->begin, f->end, lower_fn(c, f));
-    }
 }

@@ -21,6 +21,7 @@
 #define ASYNCC_H
 
 #include <clang-c/Index.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,6 +39,7 @@ void buf_add(Buf *b, const char *s, size_t n);
 void buf_puts(Buf *b, const char *s);
 void buf_printf(Buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 char *buf_take(Buf *b);          /* the string; the Buf is left empty */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
@@ -82,6 +84,8 @@ struct Ctx {
     CXTranslationUnit tu;
     CXFile file;
     CXSourceRangeList *skipped; /* #if-ed out ranges of the main file */
+    unsigned loc_base;          /* parse.c: the main file in clang's */
+    bool loc_base_ok;           /* location space (file_offset) */
 
     unsigned *macro_starts;     /* where macro invocations begin and end */
     unsigned *macro_ends;       /* in the main file, sorted */

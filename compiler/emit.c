@@ -14,13 +14,20 @@
 
 void emit_line_directive(Ctx *c, Buf *b, unsigned line)
 {
-    buf_printf(b, "#line %u \"", line);
-    for (const char *p = c->input; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_add(b, "\\", 1);
-        buf_add(b, p, 1);
+    /* The input's name, quoted once: a large file has thousands of these. */
+    static const char *quoted_for;
+    static Buf quoted;
+    if (quoted_for != c->input) {
+        quoted.len = 0;
+        buf_add(&quoted, "", 0);
+        for (const char *p = c->input; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                buf_add(&quoted, "\\", 1);
+            buf_add(&quoted, p, 1);
+        }
+        quoted_for = c->input;
     }
-    buf_puts(b, "\"\n");
+    buf_printf(b, "#line %u \"%s\"\n", line, quoted.s);
 }
 
 static int cmp_edit(const void *a, const void *b)

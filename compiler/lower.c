@@ -122,26 +122,12 @@ static void o_gen(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #include <stdarg.h>
 static void o_gen(L *l, const char *fmt, ...)
 {
+    size_t from = l->out.len;
     va_list ap;
     va_start(ap, fmt);
-    char tmp[512];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
-    va_end(ap2);
-    if (n >= 0 && (size_t)n < sizeof tmp) {
-        buf_add(&l->out, tmp, (size_t)n);
-    } else if (n >= 0) {
-        char *big = xcalloc((size_t)n + 1, 1);
-        vsnprintf(big, (size_t)n + 1, fmt, ap);
-        buf_add(&l->out, big, (size_t)n);
-        free(big);
-    }
+    buf_vprintf(&l->out, fmt, ap);
     va_end(ap);
-    for (char *p = tmp; n >= 0 && (size_t)n < sizeof tmp && *p; p++)
-        if (*p == '\n')
-            l->line_ok = false;
-    if (n >= 0 && (size_t)n >= sizeof tmp)
+    if (memchr(l->out.s + from, '\n', l->out.len - from) != NULL)
         l->line_ok = false;
 }
 

@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define MACRO_BIT 0x80000000u   /* clang's SourceLocation: a macro location */
+
 char *cx_str(CXString s)
 {
     const char *p = clang_getCString(s);
@@ -53,6 +55,11 @@ unsigned col_of(const Ctx *c, unsigned off)
 
 unsigned file_offset(Ctx *c, CXSourceLocation loc)
 {
+    /* The fast path (see main_file_base): a location written in the main
+     * file, outside any macro, is the file's base plus the offset. */
+    if (c->loc_base_ok && loc.ptr_data[0] != NULL && !(loc.int_data & MACRO_BIT) &&
+        loc.int_data - c->loc_base <= c->len)
+        return loc.int_data - c->loc_base;
     CXFile f;
     unsigned off;
     clang_getFileLocation(loc, &f, NULL, NULL, &off);
@@ -60,6 +67,34 @@ unsigned file_offset(Ctx *c, CXSourceLocation loc)
     if (f != c->file && (f == NULL || !clang_File_isEqual(f, c->file)))
         return UINT32_MAX;
     return off;
+}
+
+/* clang_getFileLocation costs some hundreds of instructions, and the
+ * analysis asks for tens of thousands of locations.  A CXSourceLocation
+ * holds clang's raw source location: for a location in a file (not in a
+ * macro expansion, which has the top bit set) that is the file's base in
+ * clang's location space plus the byte offset.  The base is taken from
+ * libclang itself and checked at both ends of the file and in the middle;
+ * if anything does not match, every location goes through
+ * clang_getFileLocation as before. */
+static void main_file_base(Ctx *c)
+{
+    CXSourceLocation l0 = clang_getLocationForOffset(c->tu, c->file, 0);
+    c->loc_base = l0.int_data;
+    c->loc_base_ok = false;
+    if (l0.ptr_data[0] == NULL || (l0.int_data & MACRO_BIT))
+        return;
+    unsigned probes[] = {c->len / 2, c->len};
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        CXSourceLocation l = clang_getLocationForOffset(c->tu, c->file, probes[i]);
+        CXFile f;
+        unsigned off;
+        clang_getFileLocation(l, &f, NULL, NULL, &off);
+        if (l.int_data != c->loc_base + probes[i] || off != probes[i] || f == NULL ||
+            !clang_File_isEqual(f, c->file))
+            return;
+    }
+    c->loc_base_ok = true;
 }
 
 static bool in_sorted(const unsigned *v, unsigned n, unsigned x)
@@ -108,8 +143,10 @@ static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXCl
     if (f == NULL || !clang_File_isEqual(f, c->file))
         return CXChildVisit_Continue;
     clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &e);
-    c->macro_starts = xrealloc(c->macro_starts, sizeof(unsigned) * (c->nmacros + 1));
-    c->macro_ends = xrealloc(c->macro_ends, sizeof(unsigned) * (c->nmacros + 1));
+    if ((c->nmacros & (c->nmacros - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+        c->macro_starts = xrealloc(c->macro_starts, sizeof(unsigned) * (c->nmacros ? c->nmacros * 2 : 1));
+        c->macro_ends = xrealloc(c->macro_ends, sizeof(unsigned) * (c->nmacros ? c->nmacros * 2 : 1));
+    }
     c->macro_starts[c->nmacros] = b;
     c->macro_ends[c->nmacros] = e;
     c->nmacros++;
@@ -250,6 +287,7 @@ int parse_input(Ctx *c, char **user_args, int nuser)
         fprintf(stderr, "asyncc: libclang lost %s\n", c->input);
         return 2;
     }
+    main_file_base(c);
     c->skipped = clang_getSkippedRanges(c->tu, c->file);
     collect_macros(c);
     return 0;
