@@ -321,13 +321,6 @@ void async__run_batch(async__loop *loop)
         loop->head = loop->tail = NULL;
         while (t) {
             async_task *next = t->u.next;
-            /* Tasks far apart in memory (a tree of a million of them)
-             * miss the cache: start loading the next one's header and
-             * root frame while this one runs. */
-            if (next) {
-                __builtin_prefetch(next, 1);
-                __builtin_prefetch((char *)next + 64, 1);
-            }
             task_run(loop, t);
             t = next;
         }
