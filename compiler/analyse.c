@@ -1045,7 +1045,7 @@ static bool all_blank(Ctx *c, unsigned a, unsigned b)
 static bool quick_extent(Ctx *c, Node *n)
 {
     for (int i = 0; i < n->nkid; i++)
-        if (!n->kid[i]->clean || n->kid[i]->kind != N_OTHER)
+        if (!n->kid[i]->clean)
             return false;
     Node *k0 = n->nkid ? n->kid[0] : NULL, *kl = n->nkid ? n->kid[n->nkid - 1] : NULL;
     if (n->ck == CXCursor_BinaryOperator || n->ck == CXCursor_CompoundAssignOperator) {
@@ -1102,11 +1102,160 @@ static bool quick_extent(Ctx *c, Node *n)
     return true;
 }
 
+/* The extent of a statement written in the file, from its location (its
+ * first token) and its last child, checked against the text: as libclang
+ * would give it, without relexing.  False where anything else could be
+ * there (a macro, a preprocessor line); then libclang is asked. */
+static bool quick_stmt_extent(Ctx *c, Node *n)
+{
+    static const struct { enum CXCursorKind ck; const char *word; } kw[] = {
+        {CXCursor_IfStmt, "if"}, {CXCursor_WhileStmt, "while"}, {CXCursor_ForStmt, "for"},
+        {CXCursor_SwitchStmt, "switch"}, {CXCursor_CaseStmt, "case"},
+        {CXCursor_DefaultStmt, "default"}, {CXCursor_ReturnStmt, "return"},
+        {CXCursor_BreakStmt, "break"}, {CXCursor_ContinueStmt, "continue"},
+        {CXCursor_DoStmt, "do"}, {CXCursor_CompoundStmt, "{"}, {CXCursor_NullStmt, ";"},
+        {CXCursor_DeclStmt, NULL},
+    };
+    const char *word = "";
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (kw[i].ck == n->ck)
+            word = kw[i].word;
+    if (word != NULL && *word == '\0')
+        return false;
+    Node *last = n->nkid ? n->kid[n->nkid - 1] : NULL;
+    if (last && (!last->clean || last->begin == UINT32_MAX || last->end == UINT32_MAX ||
+                 last->end > c->len))
+        return false;
+    unsigned loc = file_offset(c, clang_getCursorLocation(n->cur));
+    if (loc == UINT32_MAX || loc >= c->len || starts_macro(c, loc))
+        return false;
+    if (word) {
+        /* The statement's first token is its keyword or punctuator. */
+        size_t wl = strlen(word);
+        if (loc + wl > c->len || memcmp(c->src + loc, word, wl) != 0 ||
+            (is_ident_char(word[0]) && loc + wl < c->len && is_ident_char(c->src[loc + wl])))
+            return false;
+        if (last && last->begin < loc + wl)
+            return false;
+    } else if (last == NULL || last->begin != loc) {
+        return false;   /* a declaration: its first declarator starts it */
+    }
+    unsigned end, p;
+    switch (n->ck) {
+    case CXCursor_BreakStmt:
+    case CXCursor_ContinueStmt:
+    case CXCursor_NullStmt:
+        if (last)
+            return false;
+        end = loc + (unsigned)strlen(word);
+        break;
+    case CXCursor_ReturnStmt:
+        if (last == NULL)
+            end = loc + 6;
+        else
+            goto by_last;
+        break;
+    case CXCursor_CompoundStmt:
+        /* The last statement, the `;` that ends it when it is an
+         * expression, and the closing brace. */
+        p = skip_blank(c, last ? last->end : loc + 1, c->len);
+        if (last && p < c->len && c->src[p] == ';')
+            p = skip_blank(c, p + 1, c->len);
+        if (p >= c->len || c->src[p] != '}')
+            return false;
+        end = p + 1;
+        break;
+    case CXCursor_DeclStmt:
+    case CXCursor_DoStmt:
+        /* `;` after the last declarator; `)` after do's condition. */
+        p = skip_blank(c, last->end, c->len);
+        if (p >= c->len || c->src[p] != (n->ck == CXCursor_DeclStmt ? ';' : ')'))
+            return false;
+        end = p + 1;
+        break;
+    default:
+    by_last:
+        /* Its last child's end, which may be an await's closing
+         * parenthesis: finish looks at that as for libclang's extent. */
+        if (last == NULL)
+            return false;
+        n->begin = loc;
+        n->end = last->end;
+        return true;
+    }
+    if (ends_macro(c, end))
+        return false;
+    n->begin = loc;
+    n->end = end;
+    return true;
+}
+
+/* An await (a task, async_run) written as NAME(...) in the file: the
+ * location of async.h's parenthesis is where NAME is written, and its text
+ * ends with the invocation's closing parenthesis. */
+static bool quick_invocation_extent(Ctx *c, Node *n)
+{
+    if (n->ck != CXCursor_ParenExpr)
+        return false;
+    recognise(c, n);
+    if (n->kind != N_AWAIT && n->kind != N_SPAWN && n->kind != N_RUN)
+        return false;
+    unsigned b = file_offset(c, clang_getCursorLocation(n->cur));
+    if (b == UINT32_MAX || !starts_macro(c, b))
+        return false;
+    unsigned e = invocation_end(c, b);
+    if (e == UINT32_MAX)
+        return false;
+    n->begin = b;
+    n->end = e;
+    return true;
+}
+
+/* async.h's await, async_create_task and async_run expand to a parenthesis
+ * around a comma and a marker call.  Every node of that scaffolding is the
+ * macro's own text, located where the invocation starts, and its extent (as
+ * libclang would give it) is the whole invocation: known here before its
+ * children are finished, without asking libclang.  The argument's nodes are
+ * located elsewhere and are left alone. */
+static void preset_nodes(Ctx *c, Node *n, unsigned b, unsigned e)
+{
+    if (file_offset(c, clang_getCursorLocation(n->cur)) != b)
+        return;
+    n->preset = true;
+    n->begin = b;
+    n->end = e;
+    for (int i = 0; i < n->nkid; i++)
+        preset_nodes(c, n->kid[i], b, e);
+}
+
+static bool is_marker_call(Node *n)
+{
+    if (n->cur.kind != CXCursor_CallExpr)
+        return false;
+    int k = call_kind(n->cur, NULL);
+    return k == FK_AWAIT_MARKER || k == FK_SPAWN_MARKER || k == FK_RUN_MARKER;
+}
+
+static void preset_scaffold(Ctx *c, Node *n)
+{
+    if (n->nkid != 1 || n->kid[0]->cur.kind != CXCursor_BinaryOperator || n->kid[0]->nkid != 2 ||
+        !(is_marker_call(n->kid[0]->kid[0]) || is_marker_call(n->kid[0]->kid[1])))
+        return;
+    unsigned b = file_offset(c, clang_getCursorLocation(n->cur));
+    if (b == UINT32_MAX || !starts_macro(c, b))
+        return;
+    unsigned e = invocation_end(c, b);
+    if (e != UINT32_MAX)
+        preset_nodes(c, n->kid[0], b, e);
+}
+
 /* Fills in a node whose children have been copied: offsets, the shapes of
  * async.h's macros, whether its text is written out in order. */
 static void finish(Ctx *c, Node *n)
 {
     n->ck = n->cur.kind;
+    if (n->ck == CXCursor_ParenExpr)
+        preset_scaffold(c, n);
     for (int i = 0; i < n->nkid; i++) {
         finish(c, n->kid[i]);
         if (n->kid[i]->has_await)
@@ -1141,11 +1290,14 @@ static void finish(Ctx *c, Node *n)
     }
     if (quick_extent(c, n))
         return;
-    CXSourceRange r = clang_getCursorExtent(n->cur);
-    n->begin = file_offset(c, clang_getRangeStart(r));
-    n->end = file_offset(c, clang_getRangeEnd(r));
+    if (!n->preset && !quick_stmt_extent(c, n) && !quick_invocation_extent(c, n)) {
+        CXSourceRange r = clang_getCursorExtent(n->cur);
+        n->begin = file_offset(c, clang_getRangeStart(r));
+        n->end = file_offset(c, clang_getRangeEnd(r));
+    }
     bool mb = starts_macro(c, n->begin), me = ends_macro(c, n->end);
-    recognise(c, n);
+    if (n->kind == N_OTHER)
+        recognise(c, n);
     if (n->kind == N_AWAIT || n->kind == N_SPAWN || n->kind == N_RUN || n->kind == N_DEFER) {
         /* Written as NAME(...) in the file: its text is exactly that. */
         unsigned end = invocation_end(c, n->begin);
@@ -1774,6 +1926,8 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     if (cur.kind == CXCursor_MacroDefinition) {
         /* A macro of the main file that mentions async or await: a function
          * that uses it must be walked (`#define START() async_run(amain())`). */
+        if (!in_main_file(c, cur))
+            return CXChildVisit_Continue;
         unsigned b = cur_begin(c, cur), e = cur_end(c, cur);
         if (b != UINT32_MAX && e != UINT32_MAX && b < e && e <= c->len) {
             for (unsigned p = b; p + 5 <= e; p++)

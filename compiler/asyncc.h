@@ -180,6 +180,7 @@ typedef struct Node {
     Var *var;                   /* VarDecl */
     bool hoisted;               /* a local type moved to file scope */
     bool unevaluated;           /* N_AWAIT in sizeof, _Alignof, _Generic's control */
+    bool preset;                /* begin, end known before finishing it */
 } Node;
 
 struct Var {
@@ -262,8 +263,13 @@ char *lower_fn(Ctx *c, AsyncFn *f);
 
 /* ----------------------------------------------------------------- emit.c */
 
-/* The output file's text: the input with every edit applied. */
-char *emit_output(Ctx *c, size_t *len);
+/* The output file's text, the input with every edit applied, as pieces to
+ * be written in order. */
+typedef struct Piece {
+    const char *s;
+    size_t len;
+} Piece;
+Piece *emit_output(Ctx *c, int *npieces);
 /* Appends `#line N "input"\n`. */
 void emit_line_directive(Ctx *c, Buf *b, unsigned line);
 

@@ -94,7 +94,46 @@ static int read_file(const char *path, char **out, unsigned *len)
 }
 
 /* Writes `len` bytes to `path` through a temporary file and a rename. */
-static int write_atomic(const char *path, const char *data, size_t len)
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes the pieces through a buffer of its own: most are short. */
+static int write_pieces(int fd, const Piece *v, int n)
+{
+    static char buf[1 << 16];
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        if (used + v[i].len > sizeof buf) {
+            int rc = write_all(fd, buf, used);
+            if (rc < 0)
+                return rc;
+            used = 0;
+        }
+        if (v[i].len > sizeof buf) {
+            int rc = write_all(fd, v[i].s, v[i].len);
+            if (rc < 0)
+                return rc;
+        } else {
+            memcpy(buf + used, v[i].s, v[i].len);
+            used += v[i].len;
+        }
+    }
+    return write_all(fd, buf, used);
+}
+
+static int write_atomic(const char *path, const Piece *v, int n)
 {
     const char *slash = strrchr(path, '/');
     char *tmp = slash ? xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
@@ -109,20 +148,13 @@ static int write_atomic(const char *path, const char *data, size_t len)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = -errno;
-            close(fd);
-            unlink(tmp);
-            tmp_path = NULL;
-            free(tmp);
-            return e;
-        }
-        done += (size_t)w;
+    int rc = write_pieces(fd, v, n);
+    if (rc < 0) {
+        close(fd);
+        unlink(tmp);
+        tmp_path = NULL;
+        free(tmp);
+        return rc;
     }
     if (close(fd) != 0 || rename(tmp, path) != 0) {
         int e = -errno;
@@ -228,8 +260,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
 
-    char *out = c->src;
-    size_t outlen = c->len;
+    Piece whole = {c->src, c->len}, *out = &whole;
+    int nout = 1;
     if (mentions_async(c->src, c->len)) {
         struct timespec t0, t1, t2;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -249,7 +281,7 @@ int main(int argc, char **argv)
             return 1;
         }
         if (c->an->nedits)
-            out = emit_output(c, &outlen);
+            out = emit_output(c, &nout);
     }
 
     if (c->depfile) {
@@ -260,7 +292,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    rc = write_atomic(c->output, out, outlen);
+    rc = write_atomic(c->output, out, nout);
     if (rc < 0) {
         fprintf(stderr, "asyncc: cannot write %s: %s\n", c->output, strerror(-rc));
         return 2;

@@ -134,7 +134,8 @@ static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXCl
 {
     Ctx *c = data;
     (void)parent;
-    if (cur.kind != CXCursor_MacroExpansion)
+    if (cur.kind != CXCursor_MacroExpansion ||
+        file_offset(c, clang_getCursorLocation(cur)) == UINT32_MAX)
         return CXChildVisit_Continue;
     CXSourceRange r = clang_getCursorExtent(cur);
     CXFile f;
