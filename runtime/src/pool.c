@@ -7,9 +7,12 @@
  * the block's second word, and the unused rest of its newest slab, from
  * which it bumps.  Blocks carry no header: the frame header's `size`, or
  * the root frame's, says which class a block goes back to.  Slabs start at
- * 4 KiB per class and double up to 1 MiB; a class that already holds 16 MiB
+ * 4 KiB per class and double up to 1 MiB; a class that already holds 8 MiB
  * takes 8 MiB slabs of transparent huge pages (alloc.c), because faulting
- * in a million task blocks 4 KiB at a time costs more than creating them.
+ * in a million task blocks 4 KiB at a time costs more than creating them
+ * (8 MiB, not less: 100,000 sleeping tasks stay below it and pay no
+ * huge-page slack).  Such a class keeps a spare slab, which alloc.c's
+ * helper thread faults in while the loop fills the current one.
  * Slabs are only given back when the loop closes, and the free lists reuse
  * them meanwhile, so memory follows the peak of live tasks and frames.
  *
