@@ -11,7 +11,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -87,87 +86,6 @@ void *async__alloc_huge(size_t size)
 #endif
     live++;
     return p;
-}
-
-/* Faulting in a fresh huge slab (the kernel zeroes 2 MiB per fault) is
- * most of the cost of creating a million tasks.  A pool that takes huge
- * slabs keeps one spare, and a helper thread faults it in with
- * MADV_POPULATE_WRITE while the loop works on the current one: with a
- * free core, the zeroing leaves the loop's path.  The advice never
- * changes what the memory holds, so the loop may use the spare before the
- * helper is done (it then faults in the rest itself).  One helper per
- * process, a few jobs queued: a job that finds the queue full is dropped. */
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
-#define PF_JOBS 4               /* a power of 2 */
-static pthread_mutex_t pf_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pf_cond = PTHREAD_COND_INITIALIZER;
-static struct { void *addr; size_t len; } pf_job[PF_JOBS];
-static unsigned pf_head, pf_tail;   /* jobs pf_head..pf_tail-1; the helper
-                                     * removes one when it is done with it */
-static bool pf_started, pf_broken;
-
-static void *pf_main(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&pf_lock);
-    for (;;) {
-        while (pf_head == pf_tail)
-            pthread_cond_wait(&pf_cond, &pf_lock);
-        void *addr = pf_job[pf_head % PF_JOBS].addr;
-        size_t len = pf_job[pf_head % PF_JOBS].len;
-        pthread_mutex_unlock(&pf_lock);
-        int r = madvise(addr, len, MADV_POPULATE_WRITE);
-        pthread_mutex_lock(&pf_lock);
-        if (r != 0 && errno == EINVAL)
-            pf_broken = true;   /* a kernel before 5.14 */
-        pf_head++;
-        pthread_cond_broadcast(&pf_cond);
-    }
-    return NULL;
-}
-
-#ifndef ASYNC__PREFAULT
-#define ASYNC__PREFAULT 1       /* -DASYNC__PREFAULT=0: no helper, to compare */
-#endif
-
-bool async__prefault(void *p, size_t size)
-{
-    bool queued = false;
-    if (!ASYNC__PREFAULT)
-        return false;
-    pthread_mutex_lock(&pf_lock);
-    if (!pf_started && !pf_broken) {
-        pthread_t th;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&attr, 64 << 10);
-        if (pthread_create(&th, &attr, pf_main, NULL) == 0)
-            pf_started = true;
-        else
-            pf_broken = true;
-        pthread_attr_destroy(&attr);
-    }
-    if (pf_started && !pf_broken && pf_tail - pf_head < PF_JOBS) {
-        pf_job[pf_tail % PF_JOBS].addr = p;
-        pf_job[pf_tail % PF_JOBS].len = size;
-        pf_tail++;
-        pthread_cond_broadcast(&pf_cond);
-        queued = true;
-    }
-    pthread_mutex_unlock(&pf_lock);
-    return queued;
-}
-
-void async__prefault_wait(void)
-{
-    pthread_mutex_lock(&pf_lock);
-    while (pf_head != pf_tail)
-        pthread_cond_wait(&pf_cond, &pf_lock);
-    pthread_mutex_unlock(&pf_lock);
 }
 
 void async__free_huge(void *p, size_t size)

@@ -67,10 +67,6 @@ void *async__realloc(void *p, size_t size);
 void  async__free(void *p);
 void *async__alloc_huge(size_t size);  /* 2 MiB aligned, huge pages */
 void  async__free_huge(void *p, size_t size);
-/* Asks the helper thread to fault in [p, p + size) (alloc.c); false when
- * it is busy or cannot run.  async__prefault_wait: until it is idle. */
-bool  async__prefault(void *p, size_t size);
-void  async__prefault_wait(void);
 /* A pool's own counting point: true when the test hook says this
  * allocation fails.  Pools call it once per block, on their slow path only
  * when no test is armed. */
@@ -170,13 +166,11 @@ typedef struct async__pool_class {
     char *bump, *end;       /* rest of the newest slab */
     struct async__slab *slabs;
     size_t bytes;           /* in all its slabs */
-    struct async__slab *spare; /* the next huge slab, being faulted in */
 } async__pool_class;
 
 typedef struct async__pool {
     bool counting;          /* a test counts every block (see alloc.c) */
     bool tasks;             /* a task pool: keeps word 0 of free blocks 0 */
-    bool prefaulted;        /* has asked the helper for a spare */
     void *free[ASYNC__POOL_NCLASS]; /* free lists, linked through word 1 */
     async__pool_class cls[ASYNC__POOL_NCLASS];
 } async__pool;

@@ -11,8 +11,7 @@
  * takes 8 MiB slabs of transparent huge pages (alloc.c), because faulting
  * in a million task blocks 4 KiB at a time costs more than creating them
  * (8 MiB, not less: 100,000 sleeping tasks stay below it and pay no
- * huge-page slack).  Such a class keeps a spare slab, which alloc.c's
- * helper thread faults in while the loop fills the current one.
+ * huge-page slack).
  * Slabs are only given back when the loop closes, and the free lists reuse
  * them meanwhile, so memory follows the peak of live tasks and frames.
  *
@@ -55,11 +54,7 @@ void async__pool_init(async__pool *p, bool tasks)
 
 void async__pool_destroy(async__pool *p)
 {
-    if (p->prefaulted)
-        async__prefault_wait();     /* not unmapped under the helper */
     for (size_t i = 0; i < ASYNC__POOL_NCLASS; i++) {
-        if (p->cls[i].spare)
-            async__free_huge(p->cls[i].spare, HUGE_SLAB);
         struct async__slab *s = p->cls[i].slabs;
         while (s) {
             struct async__slab *next = s->next;
@@ -97,18 +92,7 @@ void *async__pool_grow(async__pool *p, size_t size)
         size_t bytes;
         if (c->bytes >= HUGE_FROM) {
             bytes = HUGE_SLAB - sizeof *s;
-            s = c->spare;
-            c->spare = NULL;
-            if (!s)
-                s = async__alloc_huge(HUGE_SLAB);
-            /* The next one, faulted in meanwhile (alloc.c).  Not while a
-             * test counts allocations: a spare is not needed, so its
-             * failure would be no error. */
-            if (s && !p->counting) {
-                c->spare = async__alloc_huge(HUGE_SLAB);
-                if (c->spare)
-                    p->prefaulted |= async__prefault(c->spare, HUGE_SLAB);
-            }
+            s = async__alloc_huge(HUGE_SLAB);
         } else {
             bytes = c->bytes < SLAB_FIRST ? SLAB_FIRST : c->bytes > SLAB_MAX ? SLAB_MAX : c->bytes;
             s = async__alloc(sizeof *s + bytes);
