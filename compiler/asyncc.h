@@ -64,6 +64,13 @@ int diag_clang(Ctx *c);
 
 /* ---------------------------------------------------------------- parse.c */
 
+/* parse.c: file offsets of macro locations already asked for.  raw is
+ * clang's location (top bit set, so 0 is never a key). */
+#define LOC_CACHE_BITS 12
+typedef struct LocCache {
+    unsigned raw, off;
+} LocCache;
+
 /* Everything the stages share about one translation. */
 struct Ctx {
     const char *input;          /* INPUT as given */
@@ -86,6 +93,7 @@ struct Ctx {
     CXSourceRangeList *skipped; /* #if-ed out ranges of the main file */
     unsigned loc_base;          /* parse.c: the main file in clang's */
     bool loc_base_ok;           /* location space (file_offset) */
+    LocCache *loc_cache;
 
     unsigned *macro_starts;     /* where macro invocations begin and end */
     unsigned *macro_ends;       /* in the main file, sorted */

@@ -60,12 +60,24 @@ unsigned file_offset(Ctx *c, CXSourceLocation loc)
     if (c->loc_base_ok && loc.ptr_data[0] != NULL && !(loc.int_data & MACRO_BIT) &&
         loc.int_data - c->loc_base <= c->len)
         return loc.int_data - c->loc_base;
+    /* A location in a macro expansion: the nodes of one invocation share a
+     * few, so the answers are remembered (by clang's raw location). */
+    LocCache *lc = NULL;
+    if (c->loc_base_ok && loc.ptr_data[0] != NULL && (loc.int_data & MACRO_BIT)) {
+        lc = &c->loc_cache[(loc.int_data * 2654435761u) >> (32 - LOC_CACHE_BITS)];
+        if (lc->raw == loc.int_data)
+            return lc->off;
+    }
     CXFile f;
     unsigned off;
     clang_getFileLocation(loc, &f, NULL, NULL, &off);
     /* One file has one CXFile in a translation unit: pointers compare. */
     if (f != c->file && (f == NULL || !clang_File_isEqual(f, c->file)))
-        return UINT32_MAX;
+        off = UINT32_MAX;
+    if (lc) {
+        lc->raw = loc.int_data;
+        lc->off = off;
+    }
     return off;
 }
 
@@ -94,6 +106,7 @@ static void main_file_base(Ctx *c)
             !clang_File_isEqual(f, c->file))
             return;
     }
+    c->loc_cache = xcalloc((size_t)1 << LOC_CACHE_BITS, sizeof *c->loc_cache);
     c->loc_base_ok = true;
 }
 
