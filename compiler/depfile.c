@@ -3,9 +3,17 @@
  *
  *     OUTPUT: INPUT header1.h header2.h ...
  *
- * Every file that the translation unit included, as libclang saw it.
- * Spaces, `#` and `$` are escaped the way Make and Ninja read them.  A file
- * that was copied through without parsing names INPUT alone.
+ *     header1.h:
+ *
+ *     header2.h:
+ *
+ * Every file that the translation unit included, as libclang saw it, once
+ * each (a header without a guard may be included twice), and, as gcc's -MP
+ * writes them, an empty rule per header: make then takes a header that was
+ * deleted or renamed for one that changed instead of stopping with "No rule
+ * to make target".  Spaces, `#` and `$` are escaped the way Make and Ninja
+ * read them.  A file that was copied through without parsing names INPUT
+ * alone.
  */
 #include "asyncc.h"
 
@@ -25,27 +33,54 @@ static void put_escaped(Buf *b, const char *s)
     }
 }
 
+typedef struct Deps {
+    char **names;
+    int n, cap;
+    const char *input;
+} Deps;
+
 static void add_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
-    Buf *b = data;
+    Deps *d = data;
     (void)stack;
     if (depth == 0)
         return; /* INPUT itself, already named */
     char *name = cx_str(clang_getFileName(f));
-    buf_puts(b, " \\\n  ");
-    put_escaped(b, name);
-    free(name);
+    bool seen = strcmp(name, d->input) == 0;
+    for (int i = 0; i < d->n && !seen; i++)
+        seen = strcmp(d->names[i], name) == 0;
+    if (seen) {
+        free(name);
+        return;
+    }
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 32;
+        d->names = xrealloc(d->names, sizeof *d->names * (size_t)d->cap);
+    }
+    d->names[d->n++] = name;
 }
 
 int depfile_write(Ctx *c, const char *path, const char *target)
 {
+    Deps d = {NULL, 0, 0, c->input};
+    if (c->tu)
+        clang_getInclusions(c->tu, add_inclusion, &d);
     Buf b = {0};
     put_escaped(&b, target);
     buf_puts(&b, ": ");
     put_escaped(&b, c->input);
-    if (c->tu)
-        clang_getInclusions(c->tu, add_inclusion, &b);
+    for (int i = 0; i < d.n; i++) {
+        buf_puts(&b, " \\\n  ");
+        put_escaped(&b, d.names[i]);
+    }
     buf_puts(&b, "\n");
+    for (int i = 0; i < d.n; i++) {
+        buf_puts(&b, "\n");
+        put_escaped(&b, d.names[i]);
+        buf_puts(&b, ":\n");
+        free(d.names[i]);
+    }
+    free(d.names);
     FILE *f = fopen(path, "w");
     if (f == NULL) {
         free(b.s);
