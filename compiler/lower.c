@@ -404,8 +404,32 @@ static char *paren(const char *v)
     return xstrdup(v);
 }
 
+/* Whether an expression is pure once its awaits are lowered: each await is
+ * then the read of its result. */
+static bool pure_after_awaits(Node *n)
+{
+    if (n->kind == N_AWAIT)
+        return true;
+    if (!n->has_await)
+        return pure(n);
+    if (!n->clean || n->kind != N_OTHER || n->ck == CXCursor_CallExpr ||
+        n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
+        return false;
+    if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
+        strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
+        return false;
+    if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
+        return false;
+    for (int i = 0; i < n->nkid; i++)
+        if (!pure_after_awaits(n->kid[i]))
+            return false;
+    return true;
+}
+
 /* `return value;`: the value is computed, stored where the awaiter wants it,
- * and the function leaves (through its defers). */
+ * and the function leaves (through its defers).  A value without side
+ * effects (awaits already done) is stored directly, as it need not be
+ * computed when no one wants it. */
 static void return_text(L *l, Buf *b, Node *e, const char *value)
 {
     if (value == NULL) {
@@ -413,7 +437,7 @@ static void return_text(L *l, Buf *b, Node *e, const char *value)
         return;
     }
     char *v = paren(value);
-    if (e && pure(e)) {
+    if (e && pure_after_awaits(e)) {
         buf_printf(b, "{ if (async__self->async__ret) *async__self->async__ret = %s; %s }",
                    v, exit_stmt(l));
     } else {
@@ -1165,6 +1189,25 @@ static void put_stmt_text(L *l, Node *s, bool wrapped, const char *text, const c
     o_text(l, tail);
 }
 
+/* Whether nothing follows statement s in its switch case: gcc's
+ * -Wimplicit-fallthrough then takes the resume label that would end the
+ * case for a fall through, even under a fall-through comment. */
+static bool ends_case(Node *s)
+{
+    for (Node *p = s->parent; p; s = p, p = p->parent) {
+        if (p->ck == CXCursor_CaseStmt || p->ck == CXCursor_DefaultStmt)
+            return true;
+        if (p->ck != CXCursor_CompoundStmt)
+            return false;
+        int i = 0;
+        while (i < p->nkid && p->kid[i] != s)
+            i++;
+        if (i + 1 < p->nkid)    /* the next case, or another statement */
+            return p->kid[i + 1]->ck == CXCursor_CaseStmt || p->kid[i + 1]->ck == CXCursor_DefaultStmt;
+    }
+    return false;
+}
+
 static void ls_expr(L *l, Node *s)
 {
     char *save;
@@ -1175,7 +1218,22 @@ static void ls_expr(L *l, Node *s)
     if (e->ck == CXCursor_CStyleCastExpr && clang_getCursorType(e->cur).kind == CXType_Void &&
         e->nkid && strip(e->kid[e->nkid - 1])->kind == N_AWAIT)
         e = strip(e->kid[e->nkid - 1]);
-    if (e->kind == N_AWAIT) {
+    Node *lhs = e->ck == CXCursor_BinaryOperator && e->nkid == 2 && strcmp(e->op, "=") == 0
+                    ? strip(e->kid[0]) : NULL;
+    Node *rhs = lhs ? strip(e->kid[1]) : NULL;
+    if (lhs && lhs->ck == CXCursor_DeclRefExpr && lhs->var && lhs->var->member && !ends_case(s) &&
+        rhs->kind == N_AWAIT && node_type(rhs).kind != CXType_Void &&
+        same_type(node_type(rhs), lhs->var->type) &&
+        clang_getCanonicalType(lhs->var->type).kind != CXType_ConstantArray &&
+        !clang_isVolatileQualifiedType(lhs->var->type)) {
+        /* `x = await(f(...))` with x in the frame: f stores straight into
+         * x when it returns, as `T x = await(...)` does. */
+        char *m = member(lhs->var->member);
+        char *target = xasprintf("&%s", m);
+        free(lower_await(l, rhs, target, false));
+        free(target);
+        free(m);
+    } else if (e->kind == N_AWAIT) {
         free(lower_await(l, e, NULL, true));
         if (!wrapped) {
             /* Keep what followed on the line (comments) in place. */
@@ -1216,7 +1274,7 @@ static void ls_return(L *l, Node *s)
         free(v);
     } else {
         char *v = e ? lx(l, e) : NULL;
-        return_text(l, &b, e && !e->has_await ? e : NULL, v);
+        return_text(l, &b, e, v);
         free(v);
     }
     put_stmt_text(l, s, wrapped, b.s, "");
