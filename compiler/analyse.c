@@ -568,6 +568,8 @@ static void cursor_op(Ctx *c, CXCursor bin, char op[4])
  * possible where the statement stands in a block and nothing between the
  * statement and the spawn evaluates conditionally.  Returns the names to use
  * for the arguments, or NULL. */
+static bool is_statement_parent(CXCursor parent, CXCursor cur);
+
 static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
 {
     static int counter;
@@ -580,8 +582,10 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
             any = true;
     if (!any)
         return NULL;
-    /* The statement: the nearest ancestor that stands in a block. */
+    /* The statement: the nearest ancestor that stands in a block, or the
+     * body of an if, a loop or a label, which then gets braces. */
     int at = -1;
+    bool braces = false;
     for (int i = w->depth - 1; i >= 1; i--) { /* stack[depth - 1] is the spawn itself */
         CXCursor a = w->stack[i], up = w->stack[i - 1];
         if (a.kind == CXCursor_ConditionalOperator)
@@ -597,12 +601,29 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
                 at = i;
             break;
         }
+        if ((up.kind == CXCursor_IfStmt || up.kind == CXCursor_WhileStmt || up.kind == CXCursor_DoStmt ||
+             up.kind == CXCursor_ForStmt || up.kind == CXCursor_LabelStmt || up.kind == CXCursor_CaseStmt ||
+             up.kind == CXCursor_DefaultStmt) && (clang_isExpression(a.kind) || a.kind == CXCursor_ReturnStmt)) {
+            if (is_statement_parent(up, a)) {
+                at = i;
+                braces = true;
+            }
+            break;
+        }
         if (!clang_isExpression(a.kind) && a.kind != CXCursor_VarDecl)
             return NULL;
     }
     if (at < 0)
         return NULL;
     unsigned where = cur_begin(c, w->stack[at]);
+    unsigned semi = UINT32_MAX;
+    if (braces) {
+        /* `if (x) r[i] = ...;` => `if (x) { int async__a1 = ...; r[i] = ...; }` */
+        unsigned e = cur_end(c, w->stack[at]);
+        semi = e == UINT32_MAX || e >= c->len ? UINT32_MAX : skip_blank(c, e, c->len);
+        if (semi == UINT32_MAX || semi >= c->len || c->src[semi] != ';')
+            return NULL;
+    }
     unsigned *ab = xcalloc((size_t)n + 1, sizeof *ab), *ae = xcalloc((size_t)n + 1, sizeof *ae);
     bool spawn_first = text_is(c, where, "async_run") || text_is(c, where, "async_create_task");
     if (where == UINT32_MAX || (starts_macro(c, where) && !spawn_first) ||
@@ -620,6 +641,13 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
         temps[i] = xasprintf("async__a%d", ++counter);
         type_decl(c, &decl, clang_getCursorType(a), temps[i], true);
         buf_printf(&decl, " = (%.*s); ", (int)(ae[i] - ab[i]), c->src + ab[i]);
+    }
+    if (braces) {
+        Buf open = {0};
+        buf_printf(&open, "{ %s", decl.s);
+        free(decl.s);
+        decl = open;
+        add_edit(c, semi + 1, semi + 1, xstrdup(" }"));
     }
     add_edit(c, where, where, buf_take(&decl));
     free(ab);
@@ -666,7 +694,10 @@ static bool is_statement_parent(CXCursor parent, CXCursor cur)
         /* The body (or an arm), not the condition. */
         Kids k = kids_of(parent);
         int i = 0;
-        while (i < k.n && !clang_equalCursors(k.v[i], cur))
+        /* The same node: the cursors of two visits need not compare equal. */
+        while (i < k.n && !clang_equalCursors(k.v[i], cur) &&
+               !(k.v[i].kind == cur.kind &&
+                 clang_equalLocations(clang_getCursorLocation(k.v[i]), clang_getCursorLocation(cur))))
             i++;
         bool body = i < k.n && (parent.kind == CXCursor_IfStmt ? i >= 1 : parent.kind == CXCursor_DoStmt
                                 ? i == 0 : i == k.n - 1 && (parent.kind != CXCursor_WhileStmt || i == 1));

@@ -12,20 +12,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void quote(Buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_add(b, "\\", 1);
+        buf_add(b, p, 1);
+    }
+}
+
+/* Whether the input has line directives of its own (`#line N "file"` or a
+ * `# N "file"` line marker): then the generated code's #line follows them. */
+static bool has_line_directives(Ctx *c)
+{
+    for (unsigned i = 0; i < c->nlines; i++) {
+        unsigned p = c->lines[i];
+        while (p < c->len && (c->src[p] == ' ' || c->src[p] == '\t'))
+            p++;
+        if (p >= c->len || c->src[p] != '#')
+            continue;
+        p++;
+        while (p < c->len && (c->src[p] == ' ' || c->src[p] == '\t'))
+            p++;
+        if (p < c->len && ((c->src[p] >= '0' && c->src[p] <= '9') ||
+                           (c->len - p >= 5 && memcmp(c->src + p, "line", 4) == 0 &&
+                            (c->src[p + 4] == ' ' || c->src[p + 4] == '\t'))))
+            return true;
+    }
+    return false;
+}
+
 void emit_line_directive(Ctx *c, Buf *b, unsigned line)
 {
     /* The input's name, quoted once: a large file has thousands of these. */
     static const char *quoted_for;
     static Buf quoted;
+    static bool presumed;
     if (quoted_for != c->input) {
         quoted.len = 0;
         buf_add(&quoted, "", 0);
-        for (const char *p = c->input; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                buf_add(&quoted, "\\", 1);
-            buf_add(&quoted, p, 1);
-        }
+        quote(&quoted, c->input);
         quoted_for = c->input;
+        presumed = c->tu && has_line_directives(c);
+    }
+    if (presumed) {
+        /* Where the input's own directives put this line. */
+        CXString name;
+        unsigned pline;
+        clang_getPresumedLocation(clang_getLocation(c->tu, c->file, line, 1), &name, &pline, NULL);
+        buf_printf(b, "#line %u \"", pline);
+        quote(b, clang_getCString(name));
+        buf_puts(b, "\"\n");
+        clang_disposeString(name);
+        return;
     }
     buf_printf(b, "#line %u \"%s\"\n", line, quoted.s);
 }

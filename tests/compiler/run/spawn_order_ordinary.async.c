@@ -15,5 +15,29 @@ int main(void)
     int j = 1;
     async_run(sums[j] = square(bump(&j) + 1));
     printf("%d %d %d j=%d\n", sums[1], sums[2], sums[3], j);
+
+    /* The same as the body of an unbraced if, else, loop, case and label. */
+    int k = 0, r[8] = {0};
+    if (k == 0)
+        async_run(r[k] = square(k++));      /* r[1] = square(0) */
+    else
+        async_run(r[k] = square(k--));
+    if (k == 0)
+        async_run(r[k] = square(k++));
+    else
+        async_run(r[k] = square(k++ + 1));  /* r[2] = square(2) */
+    for (int n = 0; n < 2; n++)
+        async_run(r[k] = square(k++));      /* r[3] = square(2), r[4] = square(3) */
+    switch (k) {
+    case 4:
+        async_run(r[k] = square(k++));      /* r[5] = square(4) */
+        break;
+    default:
+        break;
+    }
+    goto here;
+here:
+    async_run(r[k] = square(k++));          /* r[6] = square(5) */
+    printf("%d %d %d %d %d %d %d %d k=%d\n", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], k);
     return 0;
 }
