@@ -116,12 +116,14 @@ if(EXISTS "${extra}")
     fail("asyncc failed on ${extra} (${rc}):\n${serr}")
   endif()
 endif()
+# A shared libasyncc is found where it was built.
+get_filename_component(runtime_dir "${RUNTIME_LIB}" DIRECTORY)
 foreach(cc IN LISTS COMPILERS)
   get_filename_component(ccname "${cc}" NAME)
   set(exe "${WORK}/${stem}.${ccname}")
   execute_process(COMMAND ${cc} -std=c11 -Wall -Wextra -pedantic -Werror -g ${EXTRA_CFLAGS}
                           -iquote "${indir}" -iquote "${indir}/lib" -I "${RUNTIME_INC}" "${out}" ${extra_c} "${RUNTIME_LIB}"
-                          -lm -pthread -o "${exe}"
+                          "-Wl,-rpath,${runtime_dir}" -lm -pthread -o "${exe}"
                   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err2)
   if(NOT rc EQUAL 0)
     fail("${ccname} failed on the generated code:\n${err}${err2}")
