@@ -2,6 +2,7 @@
 #
 #   make lessons   build and run the five lessons
 #   make test      build and run the whole test suite (ctest)
+#   make bench     run the benchmark suite (a few minutes)
 #
 # Both install missing Debian/Ubuntu packages first when run as root, and
 # otherwise print the one apt-get command to run.  Variables:
@@ -33,6 +34,11 @@ test: build
 
 lessons: build
 	@sh scripts/run-lessons $(BUILD)
+
+# The benchmark suite against C++20 coroutines, asyncio, libuv and Go
+# (bench/README.md); it writes bench/RESULTS.md.
+bench: deps
+	@python3 bench/run
 
 clean:
 	rm -rf $(BUILD)
