@@ -26,24 +26,11 @@
  */
 #define _POSIX_C_SOURCE 200809L     /* nanosleep */
 #include <async.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static double start;
-
-/* Prints one line of the story, stamped with the seconds since the start. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    printf("[%.2fs] ", async_time() - start);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
+#include "story.h"
 
 /* Ticks every 0.1 s, `ticks` times. */
 static async void clock_ticks(int ticks)
@@ -86,6 +73,6 @@ static async void kitchen(void)
 
 int main(void)
 {
-    start = async_time();
+    story_begin();
     return async_run(kitchen()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -13,7 +13,7 @@
  * it translates the file, so it never reaches a run.  Remove the comment
  * marks around the bare call in main and the build stops with:
  *
- *     coroutine.async.c:62:5: error: coroutine 'make_pizza' is never awaited
+ *     coroutine.async.c:49:5: error: coroutine 'make_pizza' is never awaited
  *         make_pizza("basil");
  *         ^
  *
@@ -28,23 +28,10 @@
  * Build and run:  make lessons, or  build/examples/lessons/coroutine
  */
 #include <async.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static double start;
-
-/* Prints one line of the story, stamped with the seconds since the start. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    printf("[%.2fs] ", async_time() - start);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
+#include "story.h"
 
 /* A coroutine: `async` before the type.  It returns an int like any
  * function; only the way it is called differs. */
@@ -58,7 +45,7 @@ static async int make_pizza(const char *topping)
 
 int main(void)
 {
-    start = async_time();
+    story_begin();
     /* make_pizza("basil"); */
 
     int slices = 0;

@@ -22,23 +22,10 @@
  * Build and run:  make lessons, or  build/examples/lessons/event_loop
  */
 #include <async.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static double start;
-
-/* Prints one line of the story, stamped with the seconds since the start. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    printf("[%.2fs] ", async_time() - start);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
+#include "story.h"
 
 static async void cook(const char *dish, int steps)
 {
@@ -56,11 +43,11 @@ static async void dinner(void)
     say("dinner: three orders at once");
     await(async_gather(cook("pizza", 5), cook("burger", 3), cook("fries", 2)));
     say("dinner: served after %.2f s, the longest order, not the sum (1.00 s)",
-        async_time() - start);
+        story_elapsed());
 }
 
 int main(void)
 {
-    start = async_time();
+    story_begin();
     return async_run(dinner()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -15,7 +15,7 @@
  * asyncc sees the mistake when it translates this file, and warns, once
  * for each nanosleep (on purpose, here):
  *
- *     sequential_vs_concurrent.async.c:58:5: warning: blocking call 'nanosleep' in async function 'make_pizza_blocking' blocks the event loop
+ *     sequential_vs_concurrent.async.c:45:5: warning: blocking call 'nanosleep' in async function 'make_pizza_blocking' blocks the event loop
  *
  * The fix is part 2: an async version of the wait.  Blocking work that has
  * no async version belongs on a worker thread (asyncio's to_thread; asyncc
@@ -31,24 +31,11 @@
  */
 #define _POSIX_C_SOURCE 200809L     /* nanosleep */
 #include <async.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static double start;
-
-/* Prints one line of the story, stamped with the seconds since the start. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    printf("[%.2fs] ", async_time() - start);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
+#include "story.h"
 
 /* Part 1: blocking.  The warning points at these nanosleep calls. */
 static async void make_pizza_blocking(void)
@@ -85,14 +72,14 @@ static async void make_burger(void)
 static async void dinner(void)
 {
     printf("1. The cook who blocks: nanosleep() in async functions\n");
-    start = async_time();
+    story_begin();
     await(async_gather(make_pizza_blocking(), make_burger_blocking()));
-    say("sequential: both served after %.2f s", async_time() - start);
+    say("sequential: both served after %.2f s", story_elapsed());
 
     printf("\n2. The cook who awaits: await(async_sleep())\n");
-    start = async_time();
+    story_begin();
     await(async_gather(make_pizza(), make_burger()));
-    say("concurrent: both served after %.2f s", async_time() - start);
+    say("concurrent: both served after %.2f s", story_elapsed());
 }
 
 int main(void)

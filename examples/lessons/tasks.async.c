@@ -22,23 +22,10 @@
  * Build and run:  make lessons, or  build/examples/lessons/tasks
  */
 #include <async.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static double start;
-
-/* Prints one line of the story, stamped with the seconds since the start. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    printf("[%.2fs] ", async_time() - start);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
+#include "story.h"
 
 static async int make_pizza(void)
 {
@@ -78,11 +65,11 @@ static async void order(void)
     say("order: again, with async_gather(make_pizza(), make_burger())");
     int status = await(async_gather(slices = make_pizza(), burgers = make_burger()));
     say("order: gather is back with %d: %d slices, %d burger; %.2f s in all",
-        status, slices, burgers, async_time() - start);
+        status, slices, burgers, story_elapsed());
 }
 
 int main(void)
 {
-    start = async_time();
+    story_begin();
     return async_run(order()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

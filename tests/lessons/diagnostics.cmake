@@ -14,7 +14,7 @@ file(MAKE_DIRECTORY "${OUT}")
 macro(translate src)
   get_filename_component(_name "${src}" NAME)
   execute_process(COMMAND "${ASYNCC}" "${src}" -o "${OUT}/${_name}.out.c" --
-                          -I "${INCLUDE}" -std=c11
+                          -I "${INCLUDE}" -iquote "${LESSONS}" -std=c11
                   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 endmacro()
 
