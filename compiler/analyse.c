@@ -1384,15 +1384,22 @@ static Node *build(Ctx *c, CXCursor cur)
     return root;
 }
 
-bool node_pure(Node *n)
+bool node_has_own_effect(Node *n)
 {
     if (!n->clean || n->ck == CXCursor_CallExpr || n->kind != N_OTHER ||
         n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
-        return false;
+        return true;
     if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
         strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
-        return false;
+        return true;
     if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
+        return true;
+    return false;
+}
+
+bool node_pure(Node *n)
+{
+    if (node_has_own_effect(n))
         return false;
     for (int i = 0; i < n->nkid; i++)
         if (!node_pure(n->kid[i]))

@@ -254,6 +254,9 @@ char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static);
 char *lower_ordinary_spawn(Ctx *c, CXCursor call, CXCursor lhs, bool has_lhs,
                            const char *mode, bool statement);
 Node *strip(Node *n);
+/* Whether `n` itself, its operands aside, may have a side effect (a call,
+ * an assignment, ++, --, a statement expression, or a node not understood). */
+bool node_has_own_effect(Node *n);
 /* Whether evaluating `n` has no side effect (no call, assignment, ++, --). */
 bool node_pure(Node *n);
 /* For `r = f(args)` items: whether evaluating `&r` before the arguments

@@ -412,13 +412,7 @@ static bool pure_after_awaits(Node *n)
         return true;
     if (!n->has_await)
         return pure(n);
-    if (!n->clean || n->kind != N_OTHER || n->ck == CXCursor_CallExpr ||
-        n->ck == CXCursor_CompoundAssignOperator || n->ck == CXCursor_StmtExpr)
-        return false;
-    if (n->ck == CXCursor_BinaryOperator && strchr(n->op, '=') && strcmp(n->op, "==") != 0 &&
-        strcmp(n->op, "!=") != 0 && strcmp(n->op, "<=") != 0 && strcmp(n->op, ">=") != 0)
-        return false;
-    if (n->ck == CXCursor_UnaryOperator && (strcmp(n->op, "++") == 0 || strcmp(n->op, "--") == 0))
+    if (node_has_own_effect(n))
         return false;
     for (int i = 0; i < n->nkid; i++)
         if (!pure_after_awaits(n->kid[i]))
