@@ -335,28 +335,23 @@ void async__run_batch(async__loop *loop)
     loop->current = NULL;
 }
 
-int async__await(async_frame *self, async_frame *child)
+/* async__await's sleep: arms t's timer (a call, so out of the fast paths). */
+static __attribute__((noinline)) int await_sleep(async__loop *loop, async_task *t)
 {
-    async__loop *loop = async__cur;
+    if (async__timer_arm(loop, t, async__deadline(t->u.seconds), T_SLEEP) < 0)
+        t->flags |= T_NOMEM;    /* the loop unwinds it: -ENOMEM */
+    return ASYNC__SUSPENDED;
+}
+
+/* async__await of a frame: runs the child until it suspends or ends.  Out
+ * of line (entered by a jump) so that only this path saves registers. */
+static __attribute__((noinline)) int await_frame(async__loop *loop, async_frame *self,
+                                                 async_frame *child)
+{
     async_task *t = loop->current;
     if (async__unlikely(!child)) {
         t->flags |= T_NOMEM;
         ASYNC__INNER(t) = self;
-        return ASYNC__SUSPENDED;
-    }
-    if (child == &loop->special[ASYNC__SP_YIELD]) {
-        /* async_sleep(0): to the tail of the queue; resumes at `self`. */
-        ASYNC__INNER(t) = self;
-        async__ready_push(loop, t);
-        return ASYNC__SUSPENDED;
-    }
-    if (async__unlikely((uintptr_t)child - (uintptr_t)loop->special < sizeof loop->special)) {
-        /* Other awaits with no frame of their own (sleep.c, task_await). */
-        if (child == &loop->special[ASYNC__SP_NOP])
-            return ASYNC__DONE;
-        ASYNC__INNER(t) = self;
-        if (async__timer_arm(loop, t, async__deadline(t->u.seconds), T_SLEEP) < 0)
-            t->flags |= T_NOMEM;    /* the loop unwinds it: -ENOMEM */
         return ASYNC__SUSPENDED;
     }
     child->caller = self;
@@ -366,6 +361,27 @@ int async__await(async_frame *self, async_frame *child)
     ASYNC__INNER(t) = self;
     async__frame_free(loop, child);
     return ASYNC__DONE;
+}
+
+int async__await(async_frame *self, async_frame *child)
+{
+    /* The awaits with no frame of their own come first and make no call
+     * but a tail call, so that the compiler saves no register for them: an
+     * await of a done task (spawn-join, skynet) and a yield (round robin)
+     * are a dozen instructions.  NULL is not in the range. */
+    async__loop *loop = async__cur;
+    if ((uintptr_t)child - (uintptr_t)loop->special >= sizeof loop->special)
+        return await_frame(loop, self, child);
+    if (child == &loop->special[ASYNC__SP_NOP])
+        return ASYNC__DONE;         /* a done task, a lock free at once */
+    async_task *t = loop->current;
+    ASYNC__INNER(t) = self;
+    if (async__likely(child == &loop->special[ASYNC__SP_YIELD])) {
+        /* async_sleep(0): to the tail of the queue; resumes at `self`. */
+        async__ready_push(loop, t);
+        return ASYNC__SUSPENDED;
+    }
+    return await_sleep(loop, t);
 }
 
 /* ------------------------------------------------------------------------
@@ -437,9 +453,16 @@ void async_task_release(async_task *t)
         async__die("async_task_release", "no loop runs in this thread (handles die with their loop)");
     if (!(t->flags & T_LIVE) || (t->flags & T_RELEASED))
         async__die("async_task_release", "task released twice, or not a task");
-    if (t->flags & T_MAIN)
+    uint32_t flags = t->flags;
+    if (async__likely((flags & (T_DONE | T_MAIN | T_LARGE)) == T_DONE)) {
+        /* The usual case, a done task from the pool, without a call. */
+        async__pool_put_task(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
+        loop->ntasks--;
+        return;
+    }
+    if (flags & T_MAIN)
         return;             /* async_run's task: the loop frees it */
-    if (t->flags & T_DONE)
+    if (flags & T_DONE)
         async__task_free(loop, t);
     else
         t->flags |= T_RELEASED;
@@ -526,15 +549,10 @@ static const async__rtinfo task_await_info = {
     "task", task_await_cancel, task_await_wake, NULL,
 };
 
-async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t)
+/* The frame of an await that has to wait (or of a task made of one). */
+static __attribute__((noinline)) async_frame *task_await_new(unsigned mode, async_task **ret,
+                                                             async_task *t)
 {
-    async__loop *loop = async__cur;
-    if (mode == ASYNC__AWAIT && loop && (!t || (t->flags & T_DONE))) {
-        /* Over before it starts: no frame, no resume. */
-        if (ret)
-            *ret = t;
-        return &loop->special[ASYNC__SP_NOP];
-    }
     struct task_await_frame *a = (struct task_await_frame *)
         async__frame_new(sizeof *a, &task_await_info.info, mode);
     if (!a)
@@ -545,4 +563,17 @@ async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async
     a->w.next = NULL;
     a->w.owner = NULL;
     return &a->hdr;
+}
+
+async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t)
+{
+    /* Over before it starts: no frame, no resume.  No call on this path,
+     * so no register to save. */
+    async__loop *loop = async__cur;
+    if (async__likely(mode == ASYNC__AWAIT && loop && (!t || (t->flags & T_DONE)))) {
+        if (ret)
+            *ret = t;
+        return &loop->special[ASYNC__SP_NOP];
+    }
+    return task_await_new(mode, ret, t);
 }
