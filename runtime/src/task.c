@@ -208,6 +208,14 @@ void async__waiter_remove(async_task *t, async__waiter *w)
 /* ------------------------------------------------------------------------
  * Spawning, finishing, running.
  * ---------------------------------------------------------------------- */
+/* async__spawn's trace, out of line and entered by a jump, so that the
+ * spawn itself saves no register. */
+static __attribute__((noinline)) async_task *spawn_traced(async_task *t)
+{
+    async__trace_task_new(t, ASYNC__ROOT(t)->fn->name);
+    return t;
+}
+
 async_task *async__spawn(async_frame *root)
 {
     if (!root)
@@ -218,9 +226,9 @@ async_task *async__spawn(async_frame *root)
     loop->unfinished++;
     if (loop->closing)
         t->flags |= T_CANCEL;   /* created while shutting down: never runs */
-    if (async__trace_on)
-        async__trace_task_new(t, root->fn->name);
     async__ready_push(loop, t);
+    if (async__unlikely(async__trace_on))
+        return spawn_traced(t);
     return t;
 }
 
