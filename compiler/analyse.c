@@ -912,25 +912,63 @@ static Node *new_node(void)
     return n;
 }
 
-static void free_kids(Node *n)
+/* The kid arrays come from chunks reused the same way: an array that
+ * grows is copied into a fresh one twice its size (the old one stays
+ * unused until the tree is dropped), where one malloc and one free per
+ * node cost more than building the rest of the tree. */
+enum { KID_CHUNK = 16384 };
+typedef struct KidChunk {
+    struct KidChunk *next;
+    size_t used, cap;
+    Node *v[];
+} KidChunk;
+static KidChunk *first_kids, *cur_kids;
+
+static Node **new_kids(size_t n)
 {
-    for (int i = 0; i < n->nkid; i++)
-        free_kids(n->kid[i]);
-    free(n->kid);
-    free(n->items);
+    KidChunk *k = cur_kids;
+    while (k == NULL || k->used + n > k->cap) {
+        KidChunk *nk = k ? k->next : first_kids;
+        if (nk == NULL) {
+            size_t cap = n > KID_CHUNK ? n : KID_CHUNK;
+            nk = xcalloc(1, sizeof *nk + sizeof(Node *) * cap);
+            nk->cap = cap;
+            if (k)
+                k->next = nk;
+            else
+                first_kids = nk;
+        }
+        nk->used = 0;
+        k = nk;
+    }
+    cur_kids = k;
+    Node **v = k->v + k->used;
+    k->used += n;
+    return v;
 }
 
 /* Every node of every tree built so far becomes free again. */
 static void drop_tree(Node *root)
 {
-    free_kids(root);
+    (void)root;
+    for (NodeBlock *nb = cur_block ? first_block : NULL; nb != NULL;
+         nb = nb == cur_block ? NULL : nb->next)
+        for (int i = 0; i < nb->used; i++) {
+            free(nb->v[i].items);
+            nb->v[i].items = NULL;
+        }
     cur_block = NULL;
+    cur_kids = NULL;
 }
 
 static void add_kid(Node *p, Node *k)
 {
-    if ((p->nkid & (p->nkid - 1)) == 0) /* 0, 1, 2, 4, ...: grow */
-        p->kid = xrealloc(p->kid, sizeof *p->kid * (size_t)(p->nkid ? p->nkid * 2 : 1));
+    if ((p->nkid & (p->nkid - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+        Node **v = new_kids(p->nkid ? (size_t)p->nkid * 2 : 1);
+        if (p->nkid)
+            memcpy(v, p->kid, sizeof *v * (size_t)p->nkid);
+        p->kid = v;
+    }
     p->kid[p->nkid++] = k;
     k->parent = p;
 }

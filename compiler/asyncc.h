@@ -96,8 +96,10 @@ struct Ctx {
     LocCache *loc_cache;
 
     unsigned *macro_starts;     /* where macro invocations begin and end */
-    unsigned *macro_ends;       /* in the main file, sorted */
+    unsigned *macro_ends;       /* in the main file, as collected */
     unsigned nmacros;
+    unsigned char *macro_at;    /* per offset: 1 a start there, 2 an end */
+    unsigned nmacro_at;         /* offsets macro_at covers */
 
     int nerrors;
     int nwarnings;

@@ -110,37 +110,18 @@ static void main_file_base(Ctx *c)
     c->loc_base_ok = true;
 }
 
-static bool in_sorted(const unsigned *v, unsigned n, unsigned x)
-{
-    unsigned lo = 0, hi = n;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo] == x;
-}
-
 /* libclang 14's clang_getSpellingLocation answers with the file location,
  * so a token of a macro's replacement text is told by where it maps: to the
  * start of a macro invocation (as a first token) or to the end of one (as a
  * last token). */
 bool starts_macro(const Ctx *c, unsigned off)
 {
-    return in_sorted(c->macro_starts, c->nmacros, off);
+    return off < c->nmacro_at && (c->macro_at[off] & 1);
 }
 
 bool ends_macro(const Ctx *c, unsigned off)
 {
-    return in_sorted(c->macro_ends, c->nmacros, off);
-}
-
-static int cmp_unsigned(const void *a, const void *b)
-{
-    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-    return x < y ? -1 : x > y;
+    return off < c->nmacro_at && (c->macro_at[off] & 2);
 }
 
 static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXClientData data)
@@ -167,13 +148,27 @@ static enum CXChildVisitResult collect_macro(CXCursor cur, CXCursor parent, CXCl
     return CXChildVisit_Continue;
 }
 
+/* Asked for at almost every node's ends: one byte per offset answers at
+ * once, where a binary search over the invocations cost more than the
+ * lowering's own text handling. */
 static void collect_macros(Ctx *c)
 {
     clang_visitChildren(clang_getTranslationUnitCursor(c->tu), collect_macro, c);
     if (c->nmacros == 0)
         return;
-    qsort(c->macro_starts, c->nmacros, sizeof(unsigned), cmp_unsigned);
-    qsort(c->macro_ends, c->nmacros, sizeof(unsigned), cmp_unsigned);
+    unsigned top = 0;
+    for (unsigned i = 0; i < c->nmacros; i++) {
+        if (c->macro_starts[i] >= top)
+            top = c->macro_starts[i] + 1;
+        if (c->macro_ends[i] >= top)
+            top = c->macro_ends[i] + 1;
+    }
+    c->macro_at = xcalloc(top, 1);
+    c->nmacro_at = top;
+    for (unsigned i = 0; i < c->nmacros; i++) {
+        c->macro_at[c->macro_starts[i]] |= 1;
+        c->macro_at[c->macro_ends[i]] |= 2;
+    }
 }
 
 static void add_arg(Ctx *c, const char *a)
