@@ -973,10 +973,23 @@ static void add_kid(Node *p, Node *k)
     k->parent = p;
 }
 
+/* clang_equalCursors, without the call where the answer is plain: cursors
+ * of different kinds differ, and a cursor equals its own copy.  Most of
+ * the questions the tree's building asks are one or the other. */
+static bool same_cursor(CXCursor x, CXCursor y)
+{
+    if (x.kind != y.kind)
+        return false;
+    if (x.xdata == y.xdata && x.data[0] == y.data[0] && x.data[1] == y.data[1] &&
+        x.data[2] == y.data[2])
+        return true;
+    return clang_equalCursors(x, y) != 0;
+}
+
 static enum CXChildVisitResult build_visit(CXCursor cur, CXCursor parent, CXClientData data)
 {
     Build *b = data;
-    while (b->depth > 1 && !clang_equalCursors(b->stack[b->depth - 1]->cur, parent))
+    while (b->depth > 1 && !same_cursor(b->stack[b->depth - 1]->cur, parent))
         b->depth--;
     Node *n = new_node();
     n->cur = cur;

@@ -34,10 +34,15 @@ void *xrealloc(void *p, size_t size)
     return p;
 }
 
+/* malloc, not calloc: every byte is written here, and a large file makes
+ * some hundred thousand copies. */
 char *xstrndup(const char *s, size_t n)
 {
-    char *p = xcalloc(1, n + 1);
+    char *p = malloc(n + 1);
+    if (p == NULL)
+        oom();
     memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
