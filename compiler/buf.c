@@ -51,18 +51,28 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-void buf_add(Buf *b, const char *s, size_t n)
+static void grow(Buf *b, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->s = xrealloc(b->s, cap);
-        b->cap = cap;
-    }
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+/* Inlined into the formatting below, which calls it for every piece. */
+static inline void add(Buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        grow(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
+}
+
+void buf_add(Buf *b, const char *s, size_t n)
+{
+    add(b, s, n);
 }
 
 void buf_puts(Buf *b, const char *s)
@@ -79,7 +89,7 @@ static void buf_add_unsigned(Buf *b, unsigned long long v, bool neg)
     while ((v /= 10) != 0);
     if (neg)
         tmp[--i] = '-';
-    buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+    add(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 /* The conversions the stages use, %s %d %u %.*s %%, are done here: the
@@ -91,15 +101,15 @@ static bool buf_vprintf_fast(Buf *b, const char *fmt, va_list ap)
     size_t start = b->len;
     const char *lit = fmt, *p;
     while ((p = strchr(lit, '%')) != NULL) {
-        buf_add(b, lit, (size_t)(p - lit));
+        add(b, lit, (size_t)(p - lit));
         p++;
         if (*p == 's') {
             const char *s = va_arg(ap, const char *);
-            buf_add(b, s, strlen(s));
+            add(b, s, strlen(s));
         } else if (p[0] == '.' && p[1] == '*' && p[2] == 's') {
             int n = va_arg(ap, int);
             const char *s = va_arg(ap, const char *);
-            buf_add(b, s, n > 0 ? strnlen(s, (size_t)n) : 0);
+            add(b, s, n > 0 ? strnlen(s, (size_t)n) : 0);
             p += 2;
         } else if (*p == 'd') {
             int v = va_arg(ap, int);
@@ -107,7 +117,7 @@ static bool buf_vprintf_fast(Buf *b, const char *fmt, va_list ap)
         } else if (*p == 'u') {
             buf_add_unsigned(b, va_arg(ap, unsigned), false);
         } else if (*p == '%') {
-            buf_add(b, "%", 1);
+            add(b, "%", 1);
         } else {
             b->len = start;     /* not ours: vsnprintf does it all */
             if (b->s)
@@ -116,7 +126,7 @@ static bool buf_vprintf_fast(Buf *b, const char *fmt, va_list ap)
         }
         lit = p + 1;
     }
-    buf_add(b, lit, strlen(lit));
+    add(b, lit, strlen(lit));
     return true;
 }
 
