@@ -283,6 +283,9 @@ typedef struct Piece {
     size_t len;
 } Piece;
 Piece *emit_output(Ctx *c, int *npieces);
+/* In generated text, stands for `#line N "OUTPUT"` with N the line after it
+ * in the output; emit_output fills in N once the lines before are known. */
+#define OUTPUT_LINE_MARK "\001#line-of-output\001"
 /* Appends `#line N "input"\n`. */
 void emit_line_directive(Ctx *c, Buf *b, unsigned line);
 

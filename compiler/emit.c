@@ -69,6 +69,41 @@ void emit_line_directive(Ctx *c, Buf *b, unsigned line)
     buf_printf(b, "#line %u \"%s\"\n", line, quoted.s);
 }
 
+static unsigned count_lines(const char *s, size_t n)
+{
+    unsigned k = 0;
+    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
+        k++;
+    return k;
+}
+
+/* `text` with each OUTPUT_LINE_MARK replaced by a #line that names the
+ * output file; `*line` is the output line `text` starts on, and is
+ * advanced past it.  NULL when `text` has no mark. */
+static char *resolve_marks(Ctx *c, const char *text, unsigned *line)
+{
+    static const size_t mark_len = sizeof OUTPUT_LINE_MARK - 1;
+    const char *m = strstr(text, OUTPUT_LINE_MARK);
+    if (m == NULL) {
+        *line += count_lines(text, strlen(text));
+        return NULL;
+    }
+    Buf b = {0};
+    const char *p = text;
+    for (; m; m = strstr(p, OUTPUT_LINE_MARK)) {
+        *line += count_lines(p, (size_t)(m - p));
+        buf_add(&b, p, (size_t)(m - p));
+        /* The directive sits on *line; it names the line after it. */
+        buf_printf(&b, "#line %u \"", *line + 1);
+        quote(&b, c->output);
+        buf_puts(&b, "\"");
+        p = m + mark_len;
+    }
+    *line += count_lines(p, strlen(p));
+    buf_puts(&b, p);
+    return buf_take(&b);
+}
+
 static int cmp_edit(const void *a, const void *b)
 {
     const Edit *x = a, *y = b;
@@ -96,11 +131,18 @@ Piece *emit_output(Ctx *c, int *npieces)
         emit_line_directive(c, &head, 1);
     v[n++] = (Piece){head.s, head.len};
     unsigned pos = 0;
+    unsigned line = 1 + count_lines(head.s, head.len); /* the output's */
     for (int i = 0; i < an->nedits; i++) {
         Edit *e = &an->edits[i];
         if (e->begin < pos || e->end > c->len)
             continue; /* overlapping: the outer edit already covers it */
         v[n++] = (Piece){c->src + pos, e->begin - pos};
+        line += count_lines(c->src + pos, e->begin - pos);
+        char *resolved = c->no_line ? NULL : resolve_marks(c, e->text, &line);
+        if (resolved) {
+            free(e->text);
+            e->text = resolved;
+        }
         v[n++] = (Piece){e->text, strlen(e->text)};
         pos = e->end;
     }

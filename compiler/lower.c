@@ -63,8 +63,9 @@ typedef struct L {
     Ctx *c;
     AsyncFn *f;
     Buf out;
-    unsigned line;
+    unsigned line;          /* the input line the output is on, if line_ok */
     bool line_ok;
+    unsigned stmt_line;     /* the input line generated code stands for */
     Event *ev;
     int nev, capev;
     int nstate;
@@ -95,11 +96,27 @@ static bool at_line_start(L *l)
 
 static void o_sync_line(L *l, unsigned ln)
 {
-    if (l->c->no_line || !at_line_start(l))
+    l->stmt_line = ln;
+    if (l->c->no_line)
         return;
+    /* Only indentation so far on this line: the directive goes before it. */
+    size_t start = l->out.len;
+    while (start > 0 && l->out.s[start - 1] != '\n')
+        start--;
+    for (size_t i = start; i < l->out.len; i++)
+        if (l->out.s[i] != ' ' && l->out.s[i] != '\t')
+            return;
     if (l->line_ok && l->line == ln)
         return;
-    emit_line_directive(l->c, &l->out, ln);
+    if (start == l->out.len) {
+        emit_line_directive(l->c, &l->out, ln);
+    } else {
+        char *indent = xstrndup(l->out.s + start, l->out.len - start);
+        l->out.len = start;
+        emit_line_directive(l->c, &l->out, ln);
+        buf_puts(&l->out, indent);
+        free(indent);
+    }
     l->line = ln;
     l->line_ok = true;
 }
@@ -116,25 +133,75 @@ static void count_lines(L *l, const char *s, size_t n)
             l->line++;
 }
 
-/* Generated text: the line numbering is no longer the input's. */
+/* Whether a generated line holds code that gdb could stop on (a label's
+ * null statement included): not a brace or a comment alone. */
+static bool line_has_code(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == n || (n - i >= 4 && s[i] == '/' && s[i + 1] == '*' && s[n - 2] == '*' && s[n - 1] == '/'))
+        return false;
+    for (; i < n; i++) {
+        if (s[i] == '/' && i + 1 < n && s[i + 1] == '*')
+            return false; /* braces, then a comment */
+        if (!strchr("{}; \t", s[i]))
+            return true;
+    }
+    return false;
+}
+
+/* Generated text.  Each whole line of it that holds code stands for the
+ * input line of the statement being lowered: a #line goes before it, so
+ * that compiler messages and gdb's stepping stay on that line instead of
+ * drifting onto the input lines that follow. */
 static void o_gen(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #include <stdarg.h>
 static void o_gen(L *l, const char *fmt, ...)
 {
-    size_t from = l->out.len;
+    Buf t = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&t, fmt, ap);
+    va_end(ap);
+    const char *p = t.s, *end = t.s + t.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (nl && l->stmt_line && at_line_start(l) && line_has_code(p, n))
+            o_sync_line(l, l->stmt_line);
+        buf_add(&l->out, p, n + (nl != NULL));
+        if (nl)
+            l->line_ok = false; /* the next line is one further on */
+        p += n + (nl != NULL);
+    }
+    free(t.s);
+}
+
+/* One generated line of code that stands for input line `ln` (an await's
+ * glue): a #line goes first unless the line before already put the output
+ * there, so that each line of the glue, and gdb's stepping over it, stays
+ * on the line of the await instead of drifting onto the lines after it. */
+static void o_gen_at(L *l, unsigned ln, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void o_gen_at(L *l, unsigned ln, const char *fmt, ...)
+{
+    o_sync_line(l, ln);
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&l->out, fmt, ap);
     va_end(ap);
-    if (memchr(l->out.s + from, '\n', l->out.len - from) != NULL)
-        l->line_ok = false;
+    l->line_ok = false; /* the next line is ln + 1 */
 }
 
 /* Text that came from the input (possibly with edits inside). */
 static void o_text(L *l, const char *s)
 {
     size_t n = strlen(s);
+    /* After generated lines, back on the line the text stands for. */
+    if (!l->line_ok && l->stmt_line && n && s[0] != '\n')
+        o_sync_line(l, l->stmt_line);
     buf_add(&l->out, s, n);
     count_lines(l, s, n);
 }
@@ -923,17 +990,18 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
     }
 
     char *cm = await_comment(l, e);
-    if (!block)
-        o_sync_line(l, l->lines[state]);
-    o_gen(l, "%s/* %s, line %u */\n", l->ind, cm, l->lines[state]);
-    o_gen(l, "%sasync__self->async__hdr.state = %d;\n", l->ind, state);
-    o_gen(l, "%sif (async__await(&async__self->async__hdr, %s))\n", l->ind, call.s);
-    o_gen(l, "%s    return ASYNC__SUSPENDED;\n", l->ind);
+    unsigned ln = l->lines[state];
+    o_gen(l, "%s/* %s, line %u */\n", l->ind, cm, ln);
+    o_gen_at(l, ln, "%sasync__self->async__hdr.state = %d;\n", l->ind, state);
+    o_gen_at(l, ln, "%sif (async__await(&async__self->async__hdr, %s)) return ASYNC__SUSPENDED;\n",
+             l->ind, call.s);
     if (block) {
         pop_ind(l, save);
         o_gen(l, "%s}\n", l->ind);
     }
     o_gen(l, "async__resume_%d:;\n", state);
+    /* What follows the await in the same statement is on its line too. */
+    o_sync_line(l, ln);
     free(cm);
     free(call.s);
     return value ? value : xstrdup("(void)0");
@@ -1159,6 +1227,16 @@ static bool open_pre(L *l, Node *s, char **save)
 
 static void drop_newline(L *l)
 {
+    /* A #line that nothing follows goes too: the input's line break would
+     * otherwise end up on the directive. */
+    size_t start = l->out.len ? l->out.len - 1 : 0;
+    while (start > 0 && l->out.s[start - 1] != '\n')
+        start--;
+    if (l->out.len - start > 5 && memcmp(l->out.s + start, "#line", 5) == 0) {
+        l->out.len = start;
+        l->out.s[start] = '\0';
+        l->line_ok = false;
+    }
     if (l->out.len && l->out.s[l->out.len - 1] == '\n')
         l->out.s[--l->out.len] = '\0';
 }
@@ -1776,6 +1854,11 @@ char *lower_fn(Ctx *c, AsyncFn *f)
 
     const char *nm = f->name;
     Buf g = {0};
+    /* The scaffolding (frame, facts, entry point, dispatch) is the output's
+     * own code: a #line naming the output file keeps gdb and compiler
+     * messages from placing it on input lines that follow. */
+    if (!c->no_line)
+        buf_puts(&g, OUTPUT_LINE_MARK "\n");
     /* C11 7.1.4p2 lets a program declare a library function itself; an
      * #include <string.h> at the top would come before the user's feature
      * macros (_POSIX_C_SOURCE...). */
@@ -1876,6 +1959,9 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     buf_printf(&g, "    default: %s /* ASYNC__UNWIND */\n    }\n", f->ndefers ? "goto async__exit;" : "return ASYNC__DONE;");
     buf_puts(&g, body);
     buf_puts(&g, "\n");
+    /* The function's exit, like its dispatch, is the output's own code. */
+    if (!c->no_line)
+        buf_puts(&g, OUTPUT_LINE_MARK "\n");
     if (f->ndefers) {
         buf_puts(&g, "async__exit:\n");
         for (int i = f->ndefers - 1; i >= 0; i--) {
@@ -1888,6 +1974,8 @@ char *lower_fn(Ctx *c, AsyncFn *f)
             buf_printf(&g, "        %s;\n    }\n", t);
             free(t);
         }
+        if (!c->no_line)
+            buf_puts(&g, OUTPUT_LINE_MARK "\n");
     }
     buf_puts(&g, "    return ASYNC__DONE;\n}");
     if (!c->no_line) {

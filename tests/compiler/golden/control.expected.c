@@ -7,6 +7,7 @@
 
 async_frame *async__new_next(unsigned async__mode, int *async__ret, int *cursor);
 
+#line 11 "control.c"
 struct async__frame_sum_while {
     async_frame async__hdr;
     int *async__ret;
@@ -56,17 +57,23 @@ static int async__resume_sum_while(async_frame *async__frame)
     *async__self->cursor = 0;
     async__self->sum = 0;
     for (;;) { /* while */
-        async__self->async__t1 = !!(async__self->sum < async__self->limit);
-        if (async__self->async__t1) {
 #line 14 "control.async.c"
+        async__self->async__t1 = !!(async__self->sum < async__self->limit);
+#line 14 "control.async.c"
+        if (async__self->async__t1) {
             /* await(next(cursor)), line 14 */
+#line 14 "control.async.c"
             async__self->async__hdr.state = 1;
-            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t2, async__self->cursor)))
-                return ASYNC__SUSPENDED;
+#line 14 "control.async.c"
+            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t2, async__self->cursor))) return ASYNC__SUSPENDED;
+#line 14 "control.async.c"
 async__resume_1:;
+#line 14 "control.async.c"
             async__self->async__t1 = !!(async__self->async__t2 > 0);
         }
+#line 14 "control.async.c"
         if (!(async__self->async__t1))
+#line 14 "control.async.c"
             break;
 #line 14 "control.async.c"
         {
@@ -77,30 +84,38 @@ async__resume_1:;
     }
 #line 19 "control.async.c"
     { /* for */
+#line 19 "control.async.c"
         async__self->i = 0;
+#line 19 "control.async.c"
         for (;;) {
+#line 19 "control.async.c"
             if (!(async__self->i < 3))
+#line 19 "control.async.c"
                 break;
 #line 20 "control.async.c"
         async__self->sum++;
-#line 19 "control.async.c"
             /* await(next(cursor)), line 19 */
+#line 19 "control.async.c"
             async__self->async__hdr.state = 2;
-            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t1, async__self->cursor)))
-                return ASYNC__SUSPENDED;
+#line 19 "control.async.c"
+            if (async__await(&async__self->async__hdr, async__new_next(ASYNC__AWAIT, &async__self->async__t1, async__self->cursor))) return ASYNC__SUSPENDED;
+#line 19 "control.async.c"
 async__resume_2:;
+#line 19 "control.async.c"
             async__self->i += async__self->async__t1;
         }
     }
 #line 21 "control.async.c"
     { if (async__self->async__ret) *async__self->async__ret = async__self->sum; goto async__exit; }
 }
+#line 112 "control.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 11 "control.async.c"
         free(async__self->cursor);
     }
+#line 119 "control.c"
     return ASYNC__DONE;
 }
 #line 22 "control.async.c"

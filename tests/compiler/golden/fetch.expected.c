@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <async.h>
 
+#line 8 "fetch.c"
 struct async__frame_fetch {
     async_frame async__hdr;
     int *async__ret;
@@ -42,17 +43,21 @@ static int async__resume_fetch(async_frame *async__frame)
 {
     printf("fetching %d\n", async__self->id);
     /* await(async_sleep(0.1)), line 8 */
+#line 8 "fetch.async.c"
     async__self->async__hdr.state = 1;
-    if (async__await(&async__self->async__hdr, async__new_async_sleep(ASYNC__AWAIT, 0.1)))
-        return ASYNC__SUSPENDED;
+#line 8 "fetch.async.c"
+    if (async__await(&async__self->async__hdr, async__new_async_sleep(ASYNC__AWAIT, 0.1))) return ASYNC__SUSPENDED;
+#line 8 "fetch.async.c"
 async__resume_1:;
 #line 9 "fetch.async.c"
     { if (async__self->async__ret) *async__self->async__ret = (async__self->id * 2); return ASYNC__DONE; }
 }
+#line 56 "fetch.c"
     return ASYNC__DONE;
 }
 #line 10 "fetch.async.c"
 
+#line 61 "fetch.c"
 struct async__frame_amain {
     async_frame async__hdr;
     int *async__ret;
@@ -91,20 +96,24 @@ static int async__resume_amain(async_frame *async__frame)
 #line 13 "fetch.async.c"
 {
     /* await(fetch(1)), line 14 */
+#line 14 "fetch.async.c"
     async__self->async__hdr.state = 1;
-    if (async__await(&async__self->async__hdr, async__new_fetch(ASYNC__AWAIT, &async__self->a, 1)))
-        return ASYNC__SUSPENDED;
+#line 14 "fetch.async.c"
+    if (async__await(&async__self->async__hdr, async__new_fetch(ASYNC__AWAIT, &async__self->a, 1))) return ASYNC__SUSPENDED;
+#line 14 "fetch.async.c"
 async__resume_1:;
-#line 15 "fetch.async.c"
     /* await(fetch(2)), line 15 */
+#line 15 "fetch.async.c"
     async__self->async__hdr.state = 2;
-    if (async__await(&async__self->async__hdr, async__new_fetch(ASYNC__AWAIT, &async__self->async__t1, 2)))
-        return ASYNC__SUSPENDED;
+#line 15 "fetch.async.c"
+    if (async__await(&async__self->async__hdr, async__new_fetch(ASYNC__AWAIT, &async__self->async__t1, 2))) return ASYNC__SUSPENDED;
+#line 15 "fetch.async.c"
 async__resume_2:;
 #line 15 "fetch.async.c"
     int b = async__self->async__t1 + async__self->a;
     { if (async__self->async__ret) *async__self->async__ret = b; return ASYNC__DONE; }
 }
+#line 117 "fetch.c"
     return ASYNC__DONE;
 }
 #line 17 "fetch.async.c"

@@ -6,6 +6,7 @@
 
 async_frame *async__new_fetch(unsigned async__mode, int *async__ret, int id);
 
+#line 10 "tasks.c"
 struct async__frame_collect {
     async_frame async__hdr;
     int *async__ret;
@@ -53,34 +54,45 @@ static int async__resume_collect(async_frame *async__frame)
 #line 8 "tasks.async.c"
 {
     async__self->a = 0;
+#line 9 "tasks.async.c"
     async__self->b = 0;
-#line 10 "tasks.async.c"
     async__self->async__deferred |= 1u << 0; /* async_defer */
     async__self->t = async__spawn(async__new_fetch(ASYNC__TASK, NULL, async__self->n));
     {
+#line 12 "tasks.async.c"
         async__item async__items1[3];
+#line 12 "tasks.async.c"
         async__items1[0].task = async__spawn(async__new_fetch(ASYNC__TASK, &(async__self->a), 1));
+#line 12 "tasks.async.c"
         async__items1[0].created = true;
+#line 12 "tasks.async.c"
         async__items1[1].task = async__spawn(async__new_fetch(ASYNC__TASK, &(async__self->b), 2));
+#line 12 "tasks.async.c"
         async__items1[1].created = true;
+#line 12 "tasks.async.c"
         async__items1[2].task = async__self->t;
+#line 12 "tasks.async.c"
         async__items1[2].created = false;
         /* await(async_gather(a = fetch(1), b = fetch(2), t)), line 12 */
+#line 12 "tasks.async.c"
         async__self->async__hdr.state = 1;
-        if (async__await(&async__self->async__hdr, async__new_async__gather(ASYNC__AWAIT, &async__self->status, 3, async__items1)))
-            return ASYNC__SUSPENDED;
+#line 12 "tasks.async.c"
+        if (async__await(&async__self->async__hdr, async__new_async__gather(ASYNC__AWAIT, &async__self->status, 3, async__items1))) return ASYNC__SUSPENDED;
     }
+#line 12 "tasks.async.c"
 async__resume_1:;
 #line 13 "tasks.async.c"
     switch (async__self->status) {
     case 0:
         {
-#line 15 "tasks.async.c"
             /* await(t), line 15 */
+#line 15 "tasks.async.c"
             async__self->async__hdr.state = 2;
-            if (async__await(&async__self->async__hdr, async__new_async__task_await(ASYNC__AWAIT, &async__self->async__t1, async__self->t)))
-                return ASYNC__SUSPENDED;
+#line 15 "tasks.async.c"
+            if (async__await(&async__self->async__hdr, async__new_async__task_await(ASYNC__AWAIT, &async__self->async__t1, async__self->t))) return ASYNC__SUSPENDED;
+#line 15 "tasks.async.c"
 async__resume_2:;
+#line 15 "tasks.async.c"
             { int async__rv = (async__self->a + async__self->b + (int)(async__self->async__t1 != NULL)); if (async__self->async__ret) *async__self->async__ret = async__rv; goto async__exit; }
         }
     case ASYNC_CANCELLED:
@@ -89,15 +101,21 @@ async__resume_2:;
         {
 #line 19 "tasks.async.c"
             {
+#line 19 "tasks.async.c"
                 async__item async__item3;
+#line 19 "tasks.async.c"
                 async__item3.task = async__spawn(async__new_fetch(ASYNC__TASK, NULL, 3));
+#line 19 "tasks.async.c"
                 async__item3.created = true;
                 /* await(async_wait_for(fetch(3), 0.5)), line 19 */
+#line 19 "tasks.async.c"
                 async__self->async__hdr.state = 3;
-                if (async__await(&async__self->async__hdr, async__new_async__wait_for(ASYNC__AWAIT, &async__self->async__t2, async__item3, 0.5)))
-                    return ASYNC__SUSPENDED;
+#line 19 "tasks.async.c"
+                if (async__await(&async__self->async__hdr, async__new_async__wait_for(ASYNC__AWAIT, &async__self->async__t2, async__item3, 0.5))) return ASYNC__SUSPENDED;
             }
+#line 19 "tasks.async.c"
 async__resume_3:;
+#line 19 "tasks.async.c"
             if (async__self->async__t2 == ASYNC_TIMEOUT)
             { if (async__self->async__ret) *async__self->async__ret = (-1); goto async__exit; }
         }
@@ -105,12 +123,14 @@ async__resume_3:;
 #line 22 "tasks.async.c"
     { if (async__self->async__ret) *async__self->async__ret = 0; goto async__exit; }
 }
+#line 127 "tasks.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 10 "tasks.async.c"
         printf("collect done\n");
     }
+#line 134 "tasks.c"
     return ASYNC__DONE;
 }
 #line 23 "tasks.async.c"
