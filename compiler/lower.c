@@ -160,11 +160,18 @@ static void o_gen(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #include <stdarg.h>
 static void o_gen(L *l, const char *fmt, ...)
 {
-    Buf t = {0};
+    static Buf t; /* reused: o_gen runs for every generated line */
+    t.len = 0;
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&t, fmt, ap);
     va_end(ap);
+    if (l->c->no_line || l->stmt_line == 0) {
+        buf_add(&l->out, t.s, t.len);
+        if (memchr(t.s, '\n', t.len))
+            l->line_ok = false;
+        return;
+    }
     const char *p = t.s, *end = t.s + t.len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -176,7 +183,6 @@ static void o_gen(L *l, const char *fmt, ...)
             l->line_ok = false; /* the next line is one further on */
         p += n + (nl != NULL);
     }
-    free(t.s);
 }
 
 /* One generated line of code that stands for input line `ln` (an await's
