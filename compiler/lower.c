@@ -1883,11 +1883,16 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     if (f->ntypes)
         buf_puts(&g, "\n");
     /* The frame. */
+    /* The head (header, ret, arguments, the defer mask: what the entry
+     * point stores) comes first; a task's block holds only the head until
+     * the task starts (async__fninfo.head_size). */
+    const char *head_end = "async__hdr";
     buf_printf(&g, "struct async__frame_%s {\n    async_frame async__hdr;\n", nm);
     if (l->rt.kind != CXType_Void) {
         buf_puts(&g, "    ");
         type_decl(c, &g, l->rt, "*async__ret", true);
         buf_puts(&g, ";\n");
+        head_end = "async__ret";
     }
     for (int i = 0; i < f->nvars; i++) {
         Var *v = f->vars[i];
@@ -1902,7 +1907,13 @@ char *lower_fn(Ctx *c, AsyncFn *f)
             ps += 6;
         buf_printf(&g, "    %s;\n", ps);
         free(pb.s);
+        head_end = v->member;
     }
+    if (f->ndefers) {
+        buf_puts(&g, "    unsigned async__deferred;\n");
+        head_end = "async__deferred";
+    }
+    size_t head_len = g.len;
     {
         /* Every local must have found its place; else one flat list. */
         size_t mark = g.len;
@@ -1918,8 +1929,7 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     }
     if (l->members.s)
         buf_puts(&g, l->members.s);
-    if (f->ndefers)
-        buf_puts(&g, "    unsigned async__deferred;\n");
+    bool split = g.len > head_len;
     buf_puts(&g, "};\n\n");
 
     /* The static facts. */
@@ -1935,7 +1945,12 @@ char *lower_fn(Ctx *c, AsyncFn *f)
             buf_add(&g, "\\", 1);
         buf_add(&g, p, 1);
     }
-    buf_printf(&g, "\",\n    async__lines_%s, %d\n};\n\n", nm, l->nstate + 1);
+    buf_printf(&g, "\",\n    async__lines_%s, %d,\n    sizeof(struct async__frame_%s), ", nm,
+               l->nstate + 1, nm);
+    if (split)
+        buf_printf(&g, "ASYNC__HEAD_SIZE(struct async__frame_%s, %s)\n};\n\n", nm, head_end);
+    else
+        buf_puts(&g, "0\n};\n\n");
 
     /* The entry point. */
     char *proto = entry_proto(c, f->cur, true, f->is_static);

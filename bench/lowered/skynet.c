@@ -21,7 +21,10 @@ struct skynet_frame {
 
 static int skynet_resume(async_frame *frame);
 static const unsigned skynet_lines[] = {14, 27};
-static const async__fninfo skynet_info = {skynet_resume, "skynet", __FILE__, skynet_lines, 2};
+/* A task's block holds the head (header, ret, num, size) until it starts. */
+static const async__fninfo skynet_info = {
+    skynet_resume, "skynet", __FILE__, skynet_lines, 2, sizeof(struct skynet_frame),
+    offsetof(struct skynet_frame, size) + sizeof(long long)};
 
 static async_frame *async__new_skynet(unsigned mode, long long *ret, long long num,
                                       long long size)

@@ -17,7 +17,8 @@ struct trivial_frame {
 
 static int trivial_resume(async_frame *frame);
 static const unsigned trivial_lines[] = {13};
-static const async__fninfo trivial_info = {trivial_resume, "trivial", __FILE__, trivial_lines, 1};
+static const async__fninfo trivial_info = {trivial_resume, "trivial", __FILE__, trivial_lines, 1,
+    sizeof(struct trivial_frame), 0};
 
 static async_frame *async__new_trivial(unsigned mode, long long *ret, long long i)
 {
@@ -52,7 +53,8 @@ struct parent_frame {
 
 static int parent_resume(async_frame *frame);
 static const unsigned parent_lines[] = {18, 29};
-static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, parent_lines, 2};
+static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, parent_lines, 2,
+    sizeof(struct parent_frame), offsetof(struct parent_frame, n) + sizeof(long long)};
 
 static async_frame *async__new_parent(unsigned mode, long long *ret, long long n)
 {

@@ -291,7 +291,18 @@ typedef struct async__fninfo {
     const unsigned *lines;  /* lines[state]: source line of each await point;
                                lines[0]: the line of the function */
     unsigned nlines;
+    /* A task's block holds only the head of its root frame (the header,
+     * `ret` and the arguments: the first head_size bytes) until the task
+     * starts; the runtime then moves it into a whole frame of frame_size
+     * bytes from the frame pool, so that a million created tasks cost only
+     * their arguments.  head_size 0: the frame is never split. */
+    uint32_t frame_size;
+    uint32_t head_size;
 } async__fninfo;
+
+/* head_size of a frame struct whose head ends with `member`. */
+#define ASYNC__HEAD_SIZE(type, member) \
+    (uint32_t)(offsetof(type, member) + sizeof(((type *)0)->member))
 
 /* The header of every frame; generated frame structs start with it. */
 struct async_frame {

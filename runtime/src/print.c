@@ -101,8 +101,9 @@ static void print_task(FILE *out, async__loop *loop, async_task *t)
             else
                 fprintf(out, "    at %s (%s:%u)\n", frame_name(f),
                         f->fn->file ? f->fn->file : "?", frame_line(f));
-            if (f == root)
-                break;
+            if (f == root || !f->caller)
+                break;      /* the root, or the top frame of a task that
+                             * started out of its head (task.c) */
         }
     }
     /* Who waits for it. */

@@ -18,6 +18,7 @@
 #include "trace.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void async__die(const char *func, const char *reason)
 {
@@ -136,8 +137,11 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
                 return f;
             }
         }
-    } else if (mode == ASYNC__TASK && size <= ASYNC__POOL_MAX - sizeof(async_task) &&
-               !loop->tasks.counting) {
+    } else if (mode == ASYNC__TASK) {
+        if (fn->head_size != 0)
+            size = fn->head_size;   /* the rest when the task starts: task_start */
+        if (size > ASYNC__POOL_MAX - sizeof(async_task) || loop->tasks.counting)
+            return frame_new_slow(size, fn, mode);
         size_t i = (sizeof(async_task) + size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
         size_t bs = i * ASYNC__POOL_GRAIN;
         async_task *t = loop->tasks.free[i];
@@ -259,7 +263,7 @@ static uint32_t unwind(async__loop *loop, async_task *t)
     async_frame *root = ASYNC__ROOT(t);
     async_frame *f = ASYNC__INNER(t);
     async__timer_disarm(loop, t);
-    for (;;) {
+    while (f) {
         ASYNC__INNER(t) = f;
         f->state = ASYNC__UNWIND;
         f->fn->resume(f);
@@ -269,7 +273,33 @@ static uint32_t unwind(async__loop *loop, async_task *t)
         async__frame_free(loop, f);
         f = caller;
     }
+    ASYNC__INNER(t) = root;
     return status;
+}
+
+/* A task whose block holds only the head of its root frame (see
+ * async__fninfo.head_size) starts in a whole frame from the frame pool: the
+ * head is copied in, and the frame becomes the task's top frame, the one
+ * with no caller.  NULL when out of memory. */
+static __attribute__((noinline)) async_frame *task_start(async__loop *loop, async_task *t)
+{
+    async_frame *root = ASYNC__ROOT(t);
+    size_t size = root->fn->frame_size;
+    async_frame *f;
+    if (size <= ASYNC__POOL_MAX) {
+        f = async__pool_get(&loop->frames, size);
+    } else {
+        f = async__alloc(size);
+        if (f)
+            loop->nlarge_frames++;
+    }
+    if (!f)
+        return NULL;
+    memcpy(f, root, root->size);
+    f->caller = NULL;
+    f->size = (uint32_t)size;
+    ASYNC__INNER(t) = f;
+    return f;
 }
 
 /* Resumes t once.  loop->current is t afterwards; async__run_batch clears
@@ -286,10 +316,14 @@ static inline void task_run(async__loop *loop, async_task *t)
         /* A task cancelled before it started never runs its body. */
         done = T_DONE | ((t->flags & T_STARTED) ? unwind(loop, t) : T_UNWOUND);
     } else {
-        t->flags |= T_STARTED;
         async_frame *root = ASYNC__ROOT(t);
         async_frame *f = ASYNC__INNER(t);
-        for (;;) {
+        if (!(t->flags & T_STARTED)) {
+            t->flags |= T_STARTED;
+            if (root->size < root->fn->frame_size && !(f = task_start(loop, t)))
+                done = T_DONE | T_FAILED;   /* no memory for its frame: never runs */
+        }
+        while (f) {
             if (f->fn->resume(f) != ASYNC__DONE) {
                 if (async__unlikely(t->flags & T_NOMEM)) {
                     async__make_ready(loop, t);
@@ -299,14 +333,18 @@ static inline void task_run(async__loop *loop, async_task *t)
                 }
                 break;
             }
-            if (f == root) {
-                /* Cancelled while running and then returned: asyncio ends
-                 * such a task cancelled too. */
+            async_frame *caller = NULL;
+            if (f != root) {
+                caller = f->caller;
+                async__frame_free(loop, f);
+            }
+            if (!caller) {
+                /* The top frame returned.  Cancelled while running and then
+                 * returned: asyncio ends such a task cancelled too. */
+                ASYNC__INNER(t) = root;
                 done = T_DONE | ((t->flags & T_CANCEL) ? T_UNWOUND : 0);
                 break;
             }
-            async_frame *caller = f->caller;
-            async__frame_free(loop, f);
             ASYNC__INNER(t) = caller;
             f = caller;
         }
@@ -553,7 +591,7 @@ const unsigned async__rt_lines[1] = { 0 };
 const char async__rt_file[] = "<libasyncc>";
 
 static const async__rtinfo task_await_info = {
-    { task_await_resume, "await", async__rt_file, async__rt_lines, 1 },
+    { task_await_resume, "await", async__rt_file, async__rt_lines, 1, 0, 0 },
     "task", task_await_cancel, task_await_wake, NULL,
 };
 

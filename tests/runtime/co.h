@@ -46,7 +46,19 @@
                                              104, 105, 106, 107, 108, 109,   \
                                              110 };                          \
     CO_UNUSED static const async__fninfo name##_info = {                     \
-        name##_resume, #name, "test.async.c", name##_lines, 11 }
+        name##_resume, #name, "test.async.c", name##_lines, 11, 0, 0 }
+
+/* The same for a frame whose head (what the entry point stores) ends with
+ * member `last`: a task's block then holds only the head until the task
+ * starts (async__fninfo.head_size). */
+#define CO_FN_HEAD(name, type, last)                                         \
+    CO_UNUSED static int name##_resume(async_frame *);                       \
+    CO_UNUSED static const unsigned name##_lines[] = { 100, 101, 102, 103,  \
+                                             104, 105, 106, 107, 108, 109,   \
+                                             110 };                          \
+    CO_UNUSED static const async__fninfo name##_info = {                     \
+        name##_resume, #name, "test.async.c", name##_lines, 11,              \
+        sizeof(type), ASYNC__HEAD_SIZE(type, last) }
 
 #define CO_BEGIN(type, s, fr)                                                \
     type *s = (type *)(void *)(fr);                                          \

@@ -2,7 +2,8 @@
  * test_oom.c - allocation failing at its Nth call, for every N over a test
  * program that uses every kind of allocation the runtime makes (the loop,
  * the main task, task blocks small and large, frames small and large, the
- * timer heap, gather and wait_for frames).  Each run
+ * timer heap, gather and wait_for frames, the whole frames of tasks whose
+ * blocks hold only a head until they start).  Each run
  * must end in an error status that the program sees (async_run's status,
  * or a task's, or a NULL handle), with no crash and nothing left behind;
  * valgrind and ASan runs of this test check the "no leak" part again.
@@ -32,7 +33,7 @@ CO_NEW(bigchild, struct bigchild, (unsigned mode, int *ret), s->ret = ret;)
 
 /* worker(n): n nested frames, a large frame, a sleep and a yield. */
 struct worker { async_frame hdr; int *ret; int n, v; };
-CO_FN(worker);
+CO_FN_HEAD(worker, struct worker, n);   /* as a task, its frame is whole at start */
 static async_frame *new_worker(unsigned mode, int *ret, int n);
 static int worker_resume(async_frame *fr)
 {
@@ -66,7 +67,7 @@ static int locker_resume(async_frame *fr)
 CO_NEW(locker, struct locker, (unsigned mode), s->ret = NULL; s->held = false;)
 
 struct bigtask { async_frame hdr; int *ret; char pad[2000]; };
-CO_FN(bigtask);
+CO_FN_HEAD(bigtask, struct bigtask, ret);
 static int bigtask_resume(async_frame *fr)
 {
     CO_BEGIN(struct bigtask, s, fr);

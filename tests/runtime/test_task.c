@@ -1,9 +1,13 @@
 /*
  * test_task.c - task handles: status, results, release, detach, handles
  * thrown away at creation or freed at shutdown, the current task, await on
- * done and NULL tasks, frames too big for the pools.
+ * done and NULL tasks, frames too big for the pools, frames made whole
+ * when their task starts.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "co_lib.h"
+
+#include <stdlib.h>
 
 static size_t ntasks(void)
 {
@@ -247,6 +251,113 @@ static void aligned_frames(void **state)
     check_clean();
 }
 
+/* A task whose frame has a head (CO_FN_HEAD) holds only the head in its
+ * block until it starts; the whole frame comes from the frame pool when it
+ * starts, small or large, and goes back when it ends, returns or unwinds. */
+struct split { async_frame hdr; int *ret; int x; char buf[300]; int v; };
+struct splitbig { async_frame hdr; int *ret; int x; char buf[3000]; };
+CO_FN_HEAD(split, struct split, x);
+CO_FN_HEAD(splitbig, struct splitbig, x);
+static int split_resume(async_frame *fr)
+{
+    CO_BEGIN(struct split, s, fr);
+    LOG("start %d", s->x);
+    for (int i = 0; i < 300; i++)
+        s->buf[i] = (char)(s->x + i);
+    s->v = s->x * 2;
+    CO_AWAIT(s, 1, SLEEP(0));
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(s->buf[i], (char)(s->x + i));
+    CO_RETURN(s, s->v + s->buf[299]);
+    CO_EXIT(s);
+    LOG("exit %d%s", s->x, CO_UNWINDING(s) ? " unwound" : "");
+    CO_DONE();
+}
+CO_NEW(split, struct split, (unsigned mode, int *ret, int x), s->ret = ret; s->x = x;)
+static int splitbig_resume(async_frame *fr)
+{
+    CO_BEGIN(struct splitbig, s, fr);
+    memset(s->buf, s->x, sizeof s->buf);
+    CO_AWAIT(s, 1, SLEEP(0));
+    for (size_t i = 0; i < sizeof s->buf; i++)
+        assert_int_equal(s->buf[i], s->x);
+    CO_RETURN(s, s->buf[2999]);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(splitbig, struct splitbig, (unsigned mode, int *ret, int x), s->ret = ret; s->x = x;)
+
+struct splitmain { async_frame hdr; int *ret; async_task *t[4]; int r[4]; size_t frames; int i; };
+CO_FN(splitmain);
+static int splitmain_resume(async_frame *fr)
+{
+    CO_BEGIN(struct splitmain, s, fr);
+    s->frames = async__pool_live(&async__cur->frames);
+    for (int i = 0; i < 3; i++) {
+        s->r[i] = -1;
+        s->t[i] = SPAWN(new_split(ASYNC__TASK, &s->r[i], i + 1));
+        assert_non_null(s->t[i]);
+        /* the block: task header and head only */
+        assert_int_equal(ASYNC__ROOT(s->t[i])->size, offsetof(struct split, x) + sizeof(int));
+    }
+    s->t[3] = SPAWN(new_splitbig(ASYNC__TASK, &s->r[3], 7));
+    assert_non_null(s->t[3]);
+    assert_true(ASYNC__ROOT(s->t[3])->size < ASYNC__POOL_MAX);
+    /* Not started: nothing taken from the frame pool yet. */
+    assert_int_equal(async__pool_live(&async__cur->frames), s->frames);
+    assert_true(async_task_cancel(s->t[1]));    /* never starts */
+    CO_AWAIT(s, 1, SLEEP(0));
+    /* 1 and 3 wait in sleep(0) in whole frames (the big one not from the pool). */
+    assert_int_equal(async__pool_live(&async__cur->frames), s->frames + 2);
+    assert_ptr_not_equal(ASYNC__INNER(s->t[0]), ASYNC__ROOT(s->t[0]));
+    assert_true(async_task_done(s->t[1]));
+    assert_true(async_task_cancelled(s->t[1]));
+    {
+        /* print_tasks shows each started task's frame once, at its await
+         * (the head left in the block is not a frame of the chain). */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        assert_non_null(out);
+        async_print_tasks(out);
+        fclose(out);
+        int n = 0;
+        for (char *at = text; (at = strstr(at, "at split (")) != NULL; at++) {
+            assert_memory_equal(at, "at split (test.async.c:101)\n", 28);
+            n++;
+        }
+        assert_int_equal(n, 2);
+        free(text);
+    }
+    assert_true(async_task_cancel(s->t[2]));    /* lands at its sleep */
+    for (s->i = 0; s->i < 4; s->i++) {
+        CO_AWAIT(s, 2, AWAIT_TASK(NULL, s->t[s->i]));
+        assert_true(async_task_done(s->t[s->i]));
+    }
+    assert_int_equal(s->r[0], 2 + (char)(1 + 299));
+    assert_int_equal(s->r[1], -1);
+    assert_int_equal(s->r[2], -1);
+    assert_int_equal(s->r[3], 7);
+    assert_int_equal(async_task_status(s->t[0]), 0);
+    assert_int_equal(async_task_status(s->t[2]), ASYNC_CANCELLED);
+    assert_int_equal(async_task_status(s->t[3]), 0);
+    for (int i = 0; i < 4; i++)
+        async_task_release(s->t[i]);
+    assert_int_equal(async__pool_live(&async__cur->frames), s->frames);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(splitmain, struct splitmain, (unsigned mode), s->ret = NULL;)
+
+static void frames_whole_at_start(void **state)
+{
+    (void)state;
+    log_clear();
+    assert_int_equal(async__run(new_splitmain(ASYNC__MAIN)), 0);
+    assert_string_equal(co_log, "start 1 start 3 exit 1 exit 3 unwound");
+    check_clean();
+}
+
 /* The sizes the design promises (docs/runtime.md). */
 static void sizes(void **state)
 {
@@ -273,6 +384,7 @@ int main(void)
         cmocka_unit_test(null_handles),
         cmocka_unit_test(big_frames),
         cmocka_unit_test(aligned_frames),
+        cmocka_unit_test(frames_whole_at_start),
         cmocka_unit_test(sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

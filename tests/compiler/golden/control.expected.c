@@ -12,12 +12,12 @@ struct async__frame_sum_while {
     async_frame async__hdr;
     int *async__ret;
     int limit;
+    unsigned async__deferred;
     int *cursor;
     int sum;
     int i;
     int async__t1;
     int async__t2;
-    unsigned async__deferred;
 };
 
 static int async__resume_sum_while(async_frame *async__frame);
@@ -25,7 +25,8 @@ static const unsigned async__lines_sum_while[] = {8, 14, 19};
 static const async__fninfo async__info_sum_while = {
     async__resume_sum_while, "sum_while",
     "control.async.c",
-    async__lines_sum_while, 3
+    async__lines_sum_while, 3,
+    sizeof(struct async__frame_sum_while), ASYNC__HEAD_SIZE(struct async__frame_sum_while, async__deferred)
 };
 
 async_frame *async__new_sum_while(unsigned async__mode, int *async__ret, int limit)
@@ -108,14 +109,14 @@ async__resume_2:;
 #line 21 "control.async.c"
     { if (async__self->async__ret) *async__self->async__ret = async__self->sum; goto async__exit; }
 }
-#line 112 "control.c"
+#line 113 "control.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 11 "control.async.c"
         free(async__self->cursor);
     }
-#line 119 "control.c"
+#line 120 "control.c"
     return ASYNC__DONE;
 }
 #line 22 "control.async.c"

@@ -16,7 +16,8 @@ static const unsigned async__lines_fetch[] = {5, 8};
 static const async__fninfo async__info_fetch = {
     async__resume_fetch, "fetch",
     "fetch.async.c",
-    async__lines_fetch, 2
+    async__lines_fetch, 2,
+    sizeof(struct async__frame_fetch), 0
 };
 
 async_frame *async__new_fetch(unsigned async__mode, int *async__ret, int id)
@@ -52,12 +53,12 @@ async__resume_1:;
 #line 9 "fetch.async.c"
     { if (async__self->async__ret) *async__self->async__ret = (async__self->id * 2); return ASYNC__DONE; }
 }
-#line 56 "fetch.c"
+#line 57 "fetch.c"
     return ASYNC__DONE;
 }
 #line 10 "fetch.async.c"
 
-#line 61 "fetch.c"
+#line 62 "fetch.c"
 struct async__frame_amain {
     async_frame async__hdr;
     int *async__ret;
@@ -70,7 +71,8 @@ static const unsigned async__lines_amain[] = {12, 14, 15};
 static const async__fninfo async__info_amain = {
     async__resume_amain, "amain",
     "fetch.async.c",
-    async__lines_amain, 3
+    async__lines_amain, 3,
+    sizeof(struct async__frame_amain), ASYNC__HEAD_SIZE(struct async__frame_amain, async__ret)
 };
 
 static async_frame *async__new_amain(unsigned async__mode, int *async__ret)
@@ -113,7 +115,7 @@ async__resume_2:;
     int b = async__self->async__t1 + async__self->a;
     { if (async__self->async__ret) *async__self->async__ret = b; return ASYNC__DONE; }
 }
-#line 117 "fetch.c"
+#line 119 "fetch.c"
     return ASYNC__DONE;
 }
 #line 17 "fetch.async.c"

@@ -11,13 +11,13 @@ struct async__frame_collect {
     async_frame async__hdr;
     int *async__ret;
     int n;
+    unsigned async__deferred;
     int a;
     int b;
     async_task *t;
     int status;
     async_task * async__t1;
     int async__t2;
-    unsigned async__deferred;
 };
 
 static int async__resume_collect(async_frame *async__frame);
@@ -25,7 +25,8 @@ static const unsigned async__lines_collect[] = {7, 12, 15, 19};
 static const async__fninfo async__info_collect = {
     async__resume_collect, "collect",
     "tasks.async.c",
-    async__lines_collect, 4
+    async__lines_collect, 4,
+    sizeof(struct async__frame_collect), ASYNC__HEAD_SIZE(struct async__frame_collect, async__deferred)
 };
 
 async_frame *async__new_collect(unsigned async__mode, int *async__ret, int n)
@@ -123,14 +124,14 @@ async__resume_3:;
 #line 22 "tasks.async.c"
     { if (async__self->async__ret) *async__self->async__ret = 0; goto async__exit; }
 }
-#line 127 "tasks.c"
+#line 128 "tasks.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 10 "tasks.async.c"
         printf("collect done\n");
     }
-#line 134 "tasks.c"
+#line 135 "tasks.c"
     return ASYNC__DONE;
 }
 #line 23 "tasks.async.c"
