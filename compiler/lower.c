@@ -1948,9 +1948,10 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     buf_printf(&g, "\",\n    async__lines_%s, %d,\n    sizeof(struct async__frame_%s), ", nm,
                l->nstate + 1, nm);
     if (split)
-        buf_printf(&g, "ASYNC__HEAD_SIZE(struct async__frame_%s, %s)\n};\n\n", nm, head_end);
+        buf_printf(&g, "ASYNC__HEAD_SIZE(struct async__frame_%s, %s),\n    ", nm, head_end);
     else
-        buf_puts(&g, "0\n};\n\n");
+        buf_puts(&g, "0, ");
+    buf_printf(&g, "_Alignof(struct async__frame_%s)\n};\n\n", nm);
 
     /* The entry point. */
     char *proto = entry_proto(c, f->cur, true, f->is_static);

@@ -20,7 +20,8 @@ struct chain_frame {
 static int chain_resume(async_frame *frame);
 static const unsigned chain_lines[] = {15, 19};
 static const async__fninfo chain_info = {chain_resume, "chain", __FILE__, chain_lines, 2,
-    sizeof(struct chain_frame), offsetof(struct chain_frame, d) + sizeof(int)};
+    sizeof(struct chain_frame), offsetof(struct chain_frame, d) + sizeof(int),
+    _Alignof(struct chain_frame)};
 
 static async_frame *async__new_chain(unsigned mode, long long *ret, int d)
 {
@@ -67,7 +68,8 @@ struct top_frame {
 static int top_resume(async_frame *frame);
 static const unsigned top_lines[] = {22, 26};
 static const async__fninfo top_info = {top_resume, "top", __FILE__, top_lines, 2,
-    sizeof(struct top_frame), offsetof(struct top_frame, n) + sizeof(long long)};
+    sizeof(struct top_frame), offsetof(struct top_frame, n) + sizeof(long long),
+    _Alignof(struct top_frame)};
 
 static async_frame *async__new_top(unsigned mode, long long *ret, long long n)
 {

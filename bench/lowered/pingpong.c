@@ -19,7 +19,8 @@ struct player_frame {
 static int player_resume(async_frame *frame);
 static const unsigned player_lines[] = {14, 18};
 static const async__fninfo player_info = {player_resume, "player", __FILE__, player_lines, 2,
-    sizeof(struct player_frame), 0};
+    sizeof(struct player_frame), 0,
+    _Alignof(struct player_frame)};
 
 static async_frame *async__new_player(unsigned mode, long long n)
 {
@@ -62,7 +63,8 @@ struct game_frame {
 static int game_resume(async_frame *frame);
 static const unsigned game_lines[] = {22, 28, 29};
 static const async__fninfo game_info = {game_resume, "game", __FILE__, game_lines, 3,
-    sizeof(struct game_frame), offsetof(struct game_frame, n) + sizeof(long long)};
+    sizeof(struct game_frame), offsetof(struct game_frame, n) + sizeof(long long),
+    _Alignof(struct game_frame)};
 
 static async_frame *async__new_game(unsigned mode, long long *ret, long long n)
 {

@@ -19,7 +19,8 @@ struct sleeper_frame {
 static int sleeper_resume(async_frame *frame);
 static const unsigned sleeper_lines[] = {16, 18};
 static const async__fninfo sleeper_info = {sleeper_resume, "sleeper", __FILE__, sleeper_lines, 2,
-    sizeof(struct sleeper_frame), 0};
+    sizeof(struct sleeper_frame), 0,
+    _Alignof(struct sleeper_frame)};
 
 static async_frame *async__new_sleeper(unsigned mode, unsigned ms)
 {
@@ -61,7 +62,8 @@ struct parent_frame {
 static int parent_resume(async_frame *frame);
 static const unsigned parent_lines[] = {22, 36};
 static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, parent_lines, 2,
-    sizeof(struct parent_frame), offsetof(struct parent_frame, longest) + sizeof(unsigned *)};
+    sizeof(struct parent_frame), offsetof(struct parent_frame, longest) + sizeof(unsigned *),
+    _Alignof(struct parent_frame)};
 
 static async_frame *async__new_parent(unsigned mode, long long *ret, long long n,
                                       unsigned *longest)

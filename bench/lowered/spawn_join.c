@@ -18,7 +18,8 @@ struct trivial_frame {
 static int trivial_resume(async_frame *frame);
 static const unsigned trivial_lines[] = {13};
 static const async__fninfo trivial_info = {trivial_resume, "trivial", __FILE__, trivial_lines, 1,
-    sizeof(struct trivial_frame), 0};
+    sizeof(struct trivial_frame), 0,
+    _Alignof(struct trivial_frame)};
 
 static async_frame *async__new_trivial(unsigned mode, long long *ret, long long i)
 {
@@ -54,7 +55,8 @@ struct parent_frame {
 static int parent_resume(async_frame *frame);
 static const unsigned parent_lines[] = {18, 29};
 static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, parent_lines, 2,
-    sizeof(struct parent_frame), offsetof(struct parent_frame, n) + sizeof(long long)};
+    sizeof(struct parent_frame), offsetof(struct parent_frame, n) + sizeof(long long),
+    _Alignof(struct parent_frame)};
 
 static async_frame *async__new_parent(unsigned mode, long long *ret, long long n)
 {

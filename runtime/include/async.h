@@ -298,6 +298,7 @@ typedef struct async__fninfo {
      * their arguments.  head_size 0: the frame is never split. */
     uint32_t frame_size;
     uint32_t head_size;
+    uint32_t frame_align;   /* _Alignof the frame struct; 0: not known */
 } async__fninfo;
 
 /* head_size of a frame struct whose head ends with `member`. */

@@ -98,7 +98,7 @@ static void gather_wake(async__waiter *w)
 }
 
 static const async__rtinfo gather_info = {
-    { gather_resume, "async_gather", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { gather_resume, "async_gather", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "gather", gather_cancel, gather_wake, NULL,
 };
 

@@ -7,15 +7,16 @@
  * version:
  *
  *   - One loop per thread, reached through a thread-local pointer.
- *   - A task is a 32-byte header followed by its root frame, in one block
- *     from the loop's task pool.  Frames of inline awaits come from the
+ *   - A task is a 24-byte header followed by its root frame, in one block
+ *     from the loop's task pool (8 bytes in front of the header when the
+ *     frame may need 16-byte alignment).  Frames of inline awaits come from the
  *     frame pool.  Both pools are free lists by size class (8-byte steps)
  *     carved from slabs: no malloc header per object.
- *   - The timer heap is an array of task pointers.  A task waits on at most
- *     one timer at a time (its sleep or its wait_for), so the timer lives in
- *     the task: the deadline in a union with the ready-queue link (a
- *     sleeping task is never in the ready queue), the heap index and the
- *     arming number beside it.  An inline sleep needs no frame at all.
+ *   - The timer heap is an array of (deadline, task) pairs.  A task waits on
+ *     at most one timer at a time (its sleep or its wait_for), so the rest
+ *     of the timer lives in the task: the heap index and the arming number,
+ *     in a union with the ready-queue link (a sleeping task is never in the
+ *     ready queue).  An inline sleep needs no frame at all.
  *   - Every task the loop owns is found by walking the task pool's slabs;
  *     there is no list of all tasks, which would cost 16 bytes per task.
  */
@@ -95,7 +96,12 @@ enum {
     T_MAIN     = 1u << 9,
     T_UNWOUND  = 1u << 10,  /* status bit: ended by cancellation */
     T_FAILED   = 1u << 11,  /* status bit: ended for lack of memory */
+    T_PADDED   = 1u << 13,  /* 8 bytes in front of the header (ASYNC__PAD_MARK) */
 };
+
+/* Word 0 of a task block whose task starts 8 bytes in (T_PADDED): no
+ * T_LIVE bit, so the pool walker knows to look at the task behind it. */
+#define ASYNC__PAD_MARK 2u
 
 struct async__waiter;
 
@@ -104,22 +110,42 @@ struct async_task {
     uint32_t seq;           /* creation order */
     union {
         async_task *next;   /* ready queue */
-        uint64_t deadline;  /* while T_ARMED: monotonic ns */
+        struct {            /* while T_ARMED (the deadline is in the heap) */
+            uint32_t heap_index;
+            uint32_t seq;   /* arming order, for ties */
+        } timer;
         double seconds;     /* between async__new_async_sleep and async__await */
     } u;
     struct async__waiter *waiters; /* circular list, this points at the last */
-    uint32_t heap_index;    /* while T_ARMED */
-    uint32_t timer_seq;     /* while T_ARMED: arming order, for ties */
 };
 
 #define ASYNC__ROOT(t)  ((async_frame *)((char *)(t) + sizeof(async_task)))
 #define ASYNC__TASK_OF_ROOT(f) ((async_task *)((char *)(f) - sizeof(async_task)))
 
+/* A root frame that needs 16-byte alignment (fn->frame_align over 8, or
+ * not known: 0) starts its block 8 bytes before the task header, so that
+ * the frame, 24 bytes after the header, is 16-aligned in a 16-aligned
+ * block.  (0 - 1 wraps: one compare.) */
+static inline size_t async__task_pad(const async__fninfo *fn)
+{
+    return fn->frame_align - 1u > 7u ? 8 : 0;
+}
+
+/* Where t's block starts, and its size, for the task pool. */
+static inline void *async__task_block(async_task *t)
+{
+    return (char *)t - ((t->flags & T_PADDED) ? 8 : 0);
+}
+static inline size_t async__task_block_size(async_task *t)
+{
+    return ((t->flags & T_PADDED) ? 8 : 0) + sizeof(async_task) + ASYNC__ROOT(t)->size;
+}
+
 /* The task's innermost frame.  A root frame has no caller, so its `caller`
  * slot holds the innermost frame of its task (the root itself when it
- * awaits nothing): that keeps the task header at 32 bytes, so that a root
- * frame that needs 16-byte alignment gets it.  Generated code never reads
- * `caller`; the runtime stops every walk up a chain at the root. */
+ * awaits nothing), which saves a word in the task header.  Generated code
+ * never reads `caller`; the runtime stops every walk up a chain at the
+ * root. */
 #define ASYNC__INNER(t) (ASYNC__ROOT(t)->caller)
 
 /* Something waiting for a task to finish: lives in the waiting frame. */
@@ -234,7 +260,16 @@ static inline void async__pool_put_task(async__pool *p, void *b, size_t size)
  * ---------------------------------------------------------------------- */
 typedef struct async__large {   /* in front of a task block from async__alloc */
     struct async__large *prev, *next;
+    void *unused;               /* 24 bytes: the root frame after the task
+                                 * header is 16-aligned, as malloc's block */
 } async__large;
+
+/* A slot of the timer heap: the deadline beside the task, so that sifting
+ * compares deadlines without touching the tasks (but for ties). */
+typedef struct async__timer_slot {
+    uint64_t deadline;          /* monotonic ns */
+    async_task *task;
+} async__timer_slot;
 
 typedef struct async__loop {
     async_task *head, *tail;    /* ready queue */
@@ -243,7 +278,7 @@ typedef struct async__loop {
     async__pool frames;         /* frames of inline awaits */
     async__pool tasks;          /* task blocks */
     async__large large;         /* list of large task blocks (sentinel) */
-    async_task **heap;          /* timer heap */
+    async__timer_slot *heap;    /* timer heap */
     uint32_t nheap, heapcap;
     uint32_t timer_seq;
     uint32_t task_seq;

@@ -347,7 +347,7 @@ void async__io_ready(async__loop *loop, async_frame *f)
 }
 
 static const async__rtinfo io_info = {
-    { io_resume, "async_io", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { io_resume, "async_io", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "io", io_cancel, NULL, NULL,
 };
 

@@ -44,7 +44,7 @@ static int sleep_task_resume(async_frame *f)
 }
 
 static const async__rtinfo sleep_task_info = {
-    { sleep_task_resume, "async_sleep", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { sleep_task_resume, "async_sleep", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "sleep", NULL, NULL, NULL,
 };
 

@@ -160,7 +160,7 @@ static int event_resume(async_frame *f)
 }
 
 static const async__rtinfo event_info = {
-    { event_resume, "async_event_wait", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { event_resume, "async_event_wait", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "event", sync_cancel, NULL, NULL,
 };
 
@@ -213,7 +213,7 @@ static int lock_resume(async_frame *f)
 }
 
 static const async__rtinfo lock_info = {
-    { lock_resume, "async_lock_acquire", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { lock_resume, "async_lock_acquire", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "lock", sync_cancel, NULL, NULL,
 };
 
@@ -270,7 +270,7 @@ static int semaphore_resume(async_frame *f)
 }
 
 static const async__rtinfo semaphore_info = {
-    { semaphore_resume, "async_semaphore_acquire", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { semaphore_resume, "async_semaphore_acquire", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "semaphore", sync_cancel, NULL, NULL,
 };
 
@@ -372,12 +372,12 @@ static int get_resume(async_frame *f)
 }
 
 static const async__rtinfo put_info = {
-    { put_resume, "async_queue_put", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { put_resume, "async_queue_put", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "queue put", sync_cancel, NULL, NULL,
 };
 
 static const async__rtinfo get_info = {
-    { get_resume, "async_queue_get", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { get_resume, "async_queue_get", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "queue get", sync_cancel, NULL, NULL,
 };
 

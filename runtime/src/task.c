@@ -30,18 +30,26 @@ void async__die(const char *func, const char *reason)
 /* ------------------------------------------------------------------------
  * Frames and task blocks.
  * ---------------------------------------------------------------------- */
-static async_task *task_block_new(async__loop *loop, size_t size, unsigned mode)
+/* A task block for a root frame of `size` bytes (the head only, for a
+ * split frame); `pad`: 8 bytes in front of the header (async__task_pad). */
+static async_task *task_block_new(async__loop *loop, size_t size, size_t pad, unsigned mode)
 {
     size_t total = sizeof(async_task) + size;
     uint32_t flags = T_LIVE;
     async_task *t;
-    if (mode == ASYNC__TASK && total <= ASYNC__POOL_MAX) {
+    if (mode == ASYNC__TASK && pad + total <= ASYNC__POOL_MAX) {
         if (!loop)
             return NULL;
-        t = async__pool_get(&loop->tasks, total);
-        if (!t)
+        char *b = async__pool_get(&loop->tasks, pad + total);
+        if (!b)
             return NULL;
+        t = (async_task *)(void *)(b + pad);
+        if (pad) {
+            *(uint32_t *)(void *)b = ASYNC__PAD_MARK;
+            flags |= T_PADDED;
+        }
     } else {
+        /* After the 24-byte link, the root frame is 16-aligned: no pad. */
         if (mode == ASYNC__TASK && !loop)
             return NULL;
         async__large *h = async__alloc(sizeof *h + total);
@@ -77,7 +85,7 @@ void async__task_free(async__loop *loop, async_task *t)
         t->flags = 0;
         async__free(h);
     } else {
-        async__pool_put_task(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
+        async__pool_put_task(&loop->tasks, async__task_block(t), async__task_block_size(t));
     }
     loop->ntasks--;
 }
@@ -102,7 +110,10 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
             return NULL;
         f->caller = NULL;
     } else {
-        async_task *t = task_block_new(loop, size, mode);
+        size_t pad = async__task_pad(fn);
+        if (mode == ASYNC__TASK && fn->head_size != 0)
+            size = fn->head_size;   /* the rest when the task starts: task_start */
+        async_task *t = task_block_new(loop, size, pad, mode);
         if (!t)
             return NULL;
         f = ASYNC__ROOT(t);
@@ -138,27 +149,34 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
             }
         }
     } else if (mode == ASYNC__TASK) {
-        if (fn->head_size != 0)
-            size = fn->head_size;   /* the rest when the task starts: task_start */
-        if (size > ASYNC__POOL_MAX - sizeof(async_task) || loop->tasks.counting)
+        size_t pad = async__task_pad(fn);
+        size_t head = fn->head_size != 0 ? fn->head_size : size;
+        size_t total = pad + sizeof(async_task) + head;
+        if (total > ASYNC__POOL_MAX || loop->tasks.counting)
             return frame_new_slow(size, fn, mode);
-        size_t i = (sizeof(async_task) + size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
+        size_t i = (total + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN;
         size_t bs = i * ASYNC__POOL_GRAIN;
-        async_task *t = loop->tasks.free[i];
-        if (t != NULL) {
-            ASYNC__UNPOISON(t, bs);
-            loop->tasks.free[i] = ((void **)(void *)t)[1];
+        char *b = loop->tasks.free[i];
+        if (b != NULL) {
+            ASYNC__UNPOISON(b, bs);
+            loop->tasks.free[i] = ((void **)(void *)b)[1];
         } else {
             async__pool_class *c = &loop->tasks.cls[i];
             if (async__unlikely((size_t)(c->end - c->bump) < bs))
                 return frame_new_slow(size, fn, mode);
-            t = (async_task *)(void *)c->bump;
+            b = c->bump;
             c->bump += bs;
-            ASYNC__UNPOISON(t, bs);
+            ASYNC__UNPOISON(b, bs);
         }
         loop->ntasks++;
+        async_task *t = (async_task *)(void *)(b + pad);
         t->flags = T_LIVE;
+        if (pad) {
+            *(uint32_t *)(void *)b = ASYNC__PAD_MARK;
+            t->flags = T_LIVE | T_PADDED;
+        }
         t->waiters = NULL;
+        size = head;
         async_frame *f = ASYNC__ROOT(t);
         f->fn = fn;
         f->caller = f;      /* ASYNC__INNER: the root itself */
@@ -502,7 +520,7 @@ void async_task_release(async_task *t)
     uint32_t flags = t->flags;
     if (async__likely((flags & (T_DONE | T_MAIN | T_LARGE)) == T_DONE)) {
         /* The usual case, a done task from the pool, without a call. */
-        async__pool_put_task(&loop->tasks, t, sizeof(async_task) + ASYNC__ROOT(t)->size);
+        async__pool_put_task(&loop->tasks, async__task_block(t), async__task_block_size(t));
         loop->ntasks--;
         return;
     }
@@ -591,7 +609,7 @@ const unsigned async__rt_lines[1] = { 0 };
 const char async__rt_file[] = "<libasyncc>";
 
 static const async__rtinfo task_await_info = {
-    { task_await_resume, "await", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { task_await_resume, "await", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "task", task_await_cancel, task_await_wake, NULL,
 };
 

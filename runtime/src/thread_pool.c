@@ -211,7 +211,7 @@ static void job_cancel(async_task *t, async_frame *f)
 }
 
 static const async__rtinfo job_info = {
-    { job_resume, "async_to_thread", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { job_resume, "async_to_thread", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "thread", job_cancel, NULL, NULL,
 };
 

@@ -6,81 +6,81 @@
  * 2^32, which is exact while fewer than 2^31 timers are armed at once), so
  * timers with equal deadlines fire in arming order, as §1.7 asks.
  *
- * Why tasks and not timer nodes: a task waits on at most one timer at a time
- * (its sleep, or its wait_for), and while it does it is in no ready queue,
- * so its deadline shares a union with the ready-queue link, and the heap
- * index and the sequence number sit beside it in the task header.  A
- * sleeping task so costs the heap one pointer and nothing else.
+ * Why no timer nodes: a task waits on at most one timer at a time (its
+ * sleep, or its wait_for), and while it does it is in no ready queue, so
+ * the heap index and the arming number share a union with the ready-queue
+ * link in the task header.  The deadline sits beside the task pointer in
+ * the heap's slot, so that sifting compares deadlines in the array and
+ * reads a task only to break a tie.  A sleeping task so costs the heap 16
+ * bytes and its header nothing.
  */
 #include "internal.h"
 
-static bool earlier(const async_task *a, const async_task *b)
+static bool earlier(const async__timer_slot *a, const async__timer_slot *b)
 {
-    if (a->u.deadline != b->u.deadline)
-        return a->u.deadline < b->u.deadline;
-    return (int32_t)(a->timer_seq - b->timer_seq) < 0;
+    if (a->deadline != b->deadline)
+        return a->deadline < b->deadline;
+    return (int32_t)(a->task->u.timer.seq - b->task->u.timer.seq) < 0;
 }
 
-static void place(async__loop *loop, uint32_t i, async_task *t)
+static void place(async__loop *loop, uint32_t i, async__timer_slot x)
 {
-    loop->heap[i] = t;
-    t->heap_index = i;
+    loop->heap[i] = x;
+    x.task->u.timer.heap_index = i;
 }
 
-static void sift_up(async__loop *loop, uint32_t i, async_task *t)
+static void sift_up(async__loop *loop, uint32_t i, async__timer_slot x)
 {
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        async_task *p = loop->heap[parent];
-        if (!earlier(t, p))
+        if (!earlier(&x, &loop->heap[parent]))
             break;
-        place(loop, i, p);
+        place(loop, i, loop->heap[parent]);
         i = parent;
     }
-    place(loop, i, t);
+    place(loop, i, x);
 }
 
-static void sift_down(async__loop *loop, uint32_t i, async_task *t)
+static void sift_down(async__loop *loop, uint32_t i, async__timer_slot x)
 {
     uint32_t n = loop->nheap;
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && earlier(loop->heap[c + 1], loop->heap[c]))
+        if (c + 1 < n && earlier(&loop->heap[c + 1], &loop->heap[c]))
             c++;
-        if (!earlier(loop->heap[c], t))
+        if (!earlier(&loop->heap[c], &x))
             break;
         place(loop, i, loop->heap[c]);
         i = c;
     }
-    place(loop, i, t);
+    place(loop, i, x);
 }
 
 int async__timer_arm(async__loop *loop, async_task *t, uint64_t deadline, uint32_t kind)
 {
     if (loop->nheap == loop->heapcap) {
         uint32_t cap = loop->heapcap ? loop->heapcap * 2 : 64;
-        async_task **h = async__realloc(loop->heap, cap * sizeof *h);
+        async__timer_slot *h = async__realloc(loop->heap, cap * sizeof *h);
         if (!h)
             return -ENOMEM;
         loop->heap = h;
         loop->heapcap = cap;
     }
-    t->u.deadline = deadline;
-    t->timer_seq = loop->timer_seq++;
+    t->u.timer.seq = loop->timer_seq++;
     t->flags |= T_ARMED | kind;
-    sift_up(loop, loop->nheap++, t);
+    sift_up(loop, loop->nheap++, (async__timer_slot){ deadline, t });
     return 0;
 }
 
 /* Takes t out of the heap. */
 static void take(async__loop *loop, async_task *t)
 {
-    uint32_t i = t->heap_index;
-    async_task *last = loop->heap[--loop->nheap];
-    if (last != t) {
-        if (i > 0 && earlier(last, loop->heap[(i - 1) / 2]))
+    uint32_t i = t->u.timer.heap_index;
+    async__timer_slot last = loop->heap[--loop->nheap];
+    if (last.task != t) {
+        if (i > 0 && earlier(&last, &loop->heap[(i - 1) / 2]))
             sift_up(loop, i, last);
         else
             sift_down(loop, i, last);
@@ -96,8 +96,8 @@ void async__timer_disarm(async__loop *loop, async_task *t)
 
 void async__timer_run(async__loop *loop)
 {
-    while (loop->nheap > 0 && loop->heap[0]->u.deadline <= loop->now) {
-        async_task *t = loop->heap[0];
+    while (loop->nheap > 0 && loop->heap[0].deadline <= loop->now) {
+        async_task *t = loop->heap[0].task;
         bool sleep = (t->flags & T_SLEEP) != 0;
         take(loop, t);
         if (sleep) {
@@ -111,7 +111,7 @@ void async__timer_run(async__loop *loop)
 
 uint64_t async__timer_next(const async__loop *loop)
 {
-    return loop->nheap ? loop->heap[0]->u.deadline : UINT64_MAX;
+    return loop->nheap ? loop->heap[0].deadline : UINT64_MAX;
 }
 
 uint64_t async__deadline(double seconds)

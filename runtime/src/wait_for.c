@@ -99,7 +99,7 @@ static void wait_for_fire(async_task *t, async_frame *f)
 }
 
 static const async__rtinfo wait_for_info = {
-    { wait_for_resume, "async_wait_for", async__rt_file, async__rt_lines, 1, 0, 0 },
+    { wait_for_resume, "async_wait_for", async__rt_file, async__rt_lines, 1, 0, 0, 0 },
     "wait_for", wait_for_cancel, wait_for_wake, wait_for_fire,
 };
 

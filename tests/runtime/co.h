@@ -46,7 +46,7 @@
                                              104, 105, 106, 107, 108, 109,   \
                                              110 };                          \
     CO_UNUSED static const async__fninfo name##_info = {                     \
-        name##_resume, #name, "test.async.c", name##_lines, 11, 0, 0 }
+        name##_resume, #name, "test.async.c", name##_lines, 11, 0, 0, 0 }
 
 /* The same for a frame whose head (what the entry point stores) ends with
  * member `last`: a task's block then holds only the head until the task
@@ -58,7 +58,7 @@
                                              110 };                          \
     CO_UNUSED static const async__fninfo name##_info = {                     \
         name##_resume, #name, "test.async.c", name##_lines, 11,              \
-        sizeof(type), ASYNC__HEAD_SIZE(type, last) }
+        sizeof(type), ASYNC__HEAD_SIZE(type, last), _Alignof(type) }
 
 #define CO_BEGIN(type, s, fr)                                                \
     type *s = (type *)(void *)(fr);                                          \

@@ -211,8 +211,10 @@ static void big_frames(void **state)
  * as the main task; small and large. */
 struct al { async_frame hdr; int *ret; _Alignas(16) long double x; int depth; char pad[1]; };
 struct albig { async_frame hdr; int *ret; _Alignas(16) long double x; char pad[2000]; };
-CO_FN(al);
-CO_FN(albig);
+struct alhead { async_frame hdr; int *ret; _Alignas(16) long double x; int v; };
+CO_FN(al);                      /* alignment not given: padded */
+CO_FN_HEAD(albig, struct albig, ret);   /* given, and the frame split */
+CO_FN_HEAD(alhead, struct alhead, x);   /* an aligned argument in the head */
 static async_frame *new_al(unsigned mode, int *ret, int depth);
 static async_frame *new_albig(unsigned mode, int *ret);
 static int albig_resume(async_frame *fr)
@@ -226,6 +228,18 @@ static int albig_resume(async_frame *fr)
     CO_DONE();
 }
 CO_NEW(albig, struct albig, (unsigned mode, int *ret), s->ret = ret;)
+static int alhead_resume(async_frame *fr)
+{
+    CO_BEGIN(struct alhead, s, fr);
+    assert_int_equal((uintptr_t)&s->x % 16, 0);
+    assert_true(s->x == 3.5L);
+    s->v = 1;
+    CO_AWAIT(s, 1, SLEEP(0));
+    assert_true(s->x == 3.5L && s->v == 1);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(alhead, struct alhead, (unsigned mode, int *ret, long double x), s->ret = ret; s->x = x;)
 static int al_resume(async_frame *fr)
 {
     CO_BEGIN(struct al, s, fr);
@@ -234,6 +248,10 @@ static int al_resume(async_frame *fr)
     if (s->depth == 0) {
         async_task_release(SPAWN(new_al(ASYNC__TASK, NULL, 1)));
         async_task_release(SPAWN(new_albig(ASYNC__TASK, NULL)));
+        async_task *h = SPAWN(new_alhead(ASYNC__TASK, NULL, 3.5L));
+        assert_int_equal((uintptr_t)ASYNC__ROOT(h) % 16, 0);
+        assert_true(h->flags & T_PADDED);
+        async_task_release(h);
         CO_AWAIT(s, 1, new_al(ASYNC__AWAIT, NULL, 1));
         CO_AWAIT(s, 2, new_albig(ASYNC__AWAIT, NULL));
     }
@@ -363,15 +381,19 @@ static void sizes(void **state)
 {
     (void)state;
     assert_int_equal(sizeof(async_frame), 24);
-    assert_int_equal(sizeof(async_task), 32);
+    assert_int_equal(sizeof(async_task), 24);
     /* A sleeping task: task block (header + a root frame with one 8-byte
-     * parameter, `async void f(double s)`) and one heap slot; an inline
-     * sleep has no frame. */
+     * parameter, `async void f(double s)`, which needs no pad) and one heap
+     * slot; an inline sleep has no frame. */
     size_t sleeping = async__pool_round(sizeof(async_task) + sizeof(async_frame) + 8)
-                      + sizeof(async_task *);
+                      + sizeof(async__timer_slot);
     assert_int_equal(sleeping, 72);
-    /* A root frame that needs 16-byte alignment gets it. */
-    assert_int_equal(sizeof(async_task) % 16, 0);
+    /* spawn-join's task, `async long long f(long long i)`: one cache line. */
+    assert_int_equal(sizeof(async_task) + sizeof(async_frame) + 2 * 8, 64);
+    /* A root frame that needs 16-byte alignment gets it (aligned_frames):
+     * 8 bytes of pad put it 32 bytes into a 16-aligned block. */
+    assert_int_equal((8 + sizeof(async_task)) % 16, 0);
+    assert_int_equal(sizeof(async__large) % 16, 8);
 }
 
 int main(void)

@@ -26,7 +26,8 @@ static const async__fninfo async__info_sum_while = {
     async__resume_sum_while, "sum_while",
     "control.async.c",
     async__lines_sum_while, 3,
-    sizeof(struct async__frame_sum_while), ASYNC__HEAD_SIZE(struct async__frame_sum_while, async__deferred)
+    sizeof(struct async__frame_sum_while), ASYNC__HEAD_SIZE(struct async__frame_sum_while, async__deferred),
+    _Alignof(struct async__frame_sum_while)
 };
 
 async_frame *async__new_sum_while(unsigned async__mode, int *async__ret, int limit)
@@ -109,14 +110,14 @@ async__resume_2:;
 #line 21 "control.async.c"
     { if (async__self->async__ret) *async__self->async__ret = async__self->sum; goto async__exit; }
 }
-#line 113 "control.c"
+#line 114 "control.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 11 "control.async.c"
         free(async__self->cursor);
     }
-#line 120 "control.c"
+#line 121 "control.c"
     return ASYNC__DONE;
 }
 #line 22 "control.async.c"

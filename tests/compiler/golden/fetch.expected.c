@@ -17,7 +17,7 @@ static const async__fninfo async__info_fetch = {
     async__resume_fetch, "fetch",
     "fetch.async.c",
     async__lines_fetch, 2,
-    sizeof(struct async__frame_fetch), 0
+    sizeof(struct async__frame_fetch), 0, _Alignof(struct async__frame_fetch)
 };
 
 async_frame *async__new_fetch(unsigned async__mode, int *async__ret, int id)
@@ -72,7 +72,8 @@ static const async__fninfo async__info_amain = {
     async__resume_amain, "amain",
     "fetch.async.c",
     async__lines_amain, 3,
-    sizeof(struct async__frame_amain), ASYNC__HEAD_SIZE(struct async__frame_amain, async__ret)
+    sizeof(struct async__frame_amain), ASYNC__HEAD_SIZE(struct async__frame_amain, async__ret),
+    _Alignof(struct async__frame_amain)
 };
 
 static async_frame *async__new_amain(unsigned async__mode, int *async__ret)
@@ -115,7 +116,7 @@ async__resume_2:;
     int b = async__self->async__t1 + async__self->a;
     { if (async__self->async__ret) *async__self->async__ret = b; return ASYNC__DONE; }
 }
-#line 119 "fetch.c"
+#line 120 "fetch.c"
     return ASYNC__DONE;
 }
 #line 17 "fetch.async.c"

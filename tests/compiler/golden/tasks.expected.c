@@ -26,7 +26,8 @@ static const async__fninfo async__info_collect = {
     async__resume_collect, "collect",
     "tasks.async.c",
     async__lines_collect, 4,
-    sizeof(struct async__frame_collect), ASYNC__HEAD_SIZE(struct async__frame_collect, async__deferred)
+    sizeof(struct async__frame_collect), ASYNC__HEAD_SIZE(struct async__frame_collect, async__deferred),
+    _Alignof(struct async__frame_collect)
 };
 
 async_frame *async__new_collect(unsigned async__mode, int *async__ret, int n)
@@ -124,14 +125,14 @@ async__resume_3:;
 #line 22 "tasks.async.c"
     { if (async__self->async__ret) *async__self->async__ret = 0; goto async__exit; }
 }
-#line 128 "tasks.c"
+#line 129 "tasks.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 10 "tasks.async.c"
         printf("collect done\n");
     }
-#line 135 "tasks.c"
+#line 136 "tasks.c"
     return ASYNC__DONE;
 }
 #line 23 "tasks.async.c"
