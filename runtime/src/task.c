@@ -90,6 +90,18 @@ void async__task_free(async__loop *loop, async_task *t)
     loop->ntasks--;
 }
 
+/* A frame block of `size` bytes: from the frame pool, or from the
+ * allocator when it is bigger than the pools' largest class. */
+static async_frame *frame_block(async__loop *loop, size_t size)
+{
+    if (size <= ASYNC__POOL_MAX)
+        return async__pool_get(&loop->frames, size);
+    async_frame *f = async__alloc(size);
+    if (f)
+        loop->nlarge_frames++;
+    return f;
+}
+
 /* async__frame_new's slow path: a fresh block, a big frame, a task block. */
 static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const async__fninfo *fn,
                                                              unsigned mode)
@@ -99,13 +111,7 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
     if (mode == ASYNC__AWAIT) {
         if (!loop)
             return NULL;
-        if (size <= ASYNC__POOL_MAX) {
-            f = async__pool_get(&loop->frames, size);
-        } else {
-            f = async__alloc(size);
-            if (f)
-                loop->nlarge_frames++;
-        }
+        f = frame_block(loop, size);
         if (!f)
             return NULL;
         f->caller = NULL;
@@ -303,14 +309,7 @@ static __attribute__((noinline)) async_frame *task_start(async__loop *loop, asyn
 {
     async_frame *root = ASYNC__ROOT(t);
     size_t size = root->fn->frame_size;
-    async_frame *f;
-    if (size <= ASYNC__POOL_MAX) {
-        f = async__pool_get(&loop->frames, size);
-    } else {
-        f = async__alloc(size);
-        if (f)
-            loop->nlarge_frames++;
-    }
+    async_frame *f = frame_block(loop, size);
     if (!f)
         return NULL;
     memcpy(f, root, root->size);
