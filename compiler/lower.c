@@ -906,6 +906,7 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
     l->lines[state] = line_of(c, e->begin);
     bool block = false;
     char *save = NULL;
+    char *done_test = NULL, *done_value = NULL, *save_done = NULL;
 
     if (x->kind == N_GATHER || x->kind == N_WAIT_FOR) {
         bool gather = x->kind == N_GATHER;
@@ -991,6 +992,16 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
             ret = xasprintf("&%s", value);
         }
         buf_printf(&call, "async__new_async__task_await(ASYNC__AWAIT, %s, %s)", ret, tv);
+        /* A handle that can be read twice is tested first: a done task
+         * needs neither the entry point nor async__await (the common case
+         * of awaiting tasks one after another). */
+        if (task && x->clean && !x->has_await && node_pure(x)) {
+            done_test = xasprintf("async_task_done(%s)", tv);
+            if (ret[0] == '&')
+                done_value = xasprintf("%s = %s", ret + 1, tv);
+            else if (strcmp(ret, "NULL") != 0)
+                done_value = xasprintf("*(%s) = %s", ret, tv);
+        }
         free(ret);
         free(tv);
     }
@@ -998,9 +1009,23 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
     char *cm = await_comment(l, e);
     unsigned ln = l->lines[state];
     o_gen(l, "%s/* %s, line %u */\n", l->ind, cm, ln);
+    if (done_test) {
+        if (done_value)
+            o_gen_at(l, ln, "%sif (%s) {\n%s    %s;\n%s} else {\n", l->ind, done_test, l->ind,
+                     done_value, l->ind);
+        else
+            o_gen_at(l, ln, "%sif (!%s) {\n", l->ind, done_test);
+        push_ind(l, &save_done);
+    }
     o_gen_at(l, ln, "%sasync__self->async__hdr.state = %d;\n", l->ind, state);
     o_gen_at(l, ln, "%sif (async__await(&async__self->async__hdr, %s)) return ASYNC__SUSPENDED;\n",
              l->ind, call.s);
+    if (done_test) {
+        pop_ind(l, save_done);
+        o_gen_at(l, ln, "%s}\n", l->ind);
+        free(done_test);
+        free(done_value);
+    }
     if (block) {
         pop_ind(l, save);
         o_gen(l, "%s}\n", l->ind);

@@ -89,13 +89,17 @@ static int game_resume(async_frame *frame)
     self->b = async__spawn(async__new_player(ASYNC__TASK, self->n));
     if (self->a == NULL || self->b == NULL)
         abort();
-    self->hdr.state = 1;
-    if (async__await(&self->hdr, async__new_async__task_await(ASYNC__AWAIT, NULL, self->a)))
-        return ASYNC__SUSPENDED;
+    if (!async_task_done(self->a)) {
+        self->hdr.state = 1;
+        if (async__await(&self->hdr, async__new_async__task_await(ASYNC__AWAIT, NULL, self->a)))
+            return ASYNC__SUSPENDED;
+    }
 resume_1:
-    self->hdr.state = 2;
-    if (async__await(&self->hdr, async__new_async__task_await(ASYNC__AWAIT, NULL, self->b)))
-        return ASYNC__SUSPENDED;
+    if (!async_task_done(self->b)) {
+        self->hdr.state = 2;
+        if (async__await(&self->hdr, async__new_async__task_await(ASYNC__AWAIT, NULL, self->b)))
+            return ASYNC__SUSPENDED;
+    }
 resume_2:
     async_task_release(self->a);
     async_task_release(self->b);

@@ -62,10 +62,12 @@ static int skynet_resume(async_frame *frame)
     self->sum = 0;
     for (self->i = 0; self->i < 10; self->i++) {
         /* await(kids[i]) */
-        self->hdr.state = 1;
-        if (async__await(&self->hdr,
-                         async__new_async__task_await(ASYNC__AWAIT, NULL, self->kids[self->i])))
-            return ASYNC__SUSPENDED;
+        if (!async_task_done(self->kids[self->i])) {
+            self->hdr.state = 1;
+            if (async__await(&self->hdr,
+                             async__new_async__task_await(ASYNC__AWAIT, NULL, self->kids[self->i])))
+                return ASYNC__SUSPENDED;
+        }
     resume_1:
         async_task_release(self->kids[self->i]);
         self->sum += self->sums[self->i];

@@ -89,10 +89,12 @@ static int parent_resume(async_frame *frame)
     self->sum = 0;
     for (self->i = 0; self->i < self->n; self->i++) {
         /* await(tasks[i]) */
-        self->hdr.state = 1;
-        if (async__await(&self->hdr,
-                         async__new_async__task_await(ASYNC__AWAIT, NULL, self->tasks[self->i])))
-            return ASYNC__SUSPENDED;
+        if (!async_task_done(self->tasks[self->i])) {
+            self->hdr.state = 1;
+            if (async__await(&self->hdr,
+                             async__new_async__task_await(ASYNC__AWAIT, NULL, self->tasks[self->i])))
+                return ASYNC__SUSPENDED;
+        }
     resume_1:
         async_task_release(self->tasks[self->i]);
         self->sum += self->results[self->i];

@@ -89,9 +89,15 @@ async__resume_1:;
         {
             /* await(t), line 15 */
 #line 15 "tasks.async.c"
-            async__self->async__hdr.state = 2;
+            if (async_task_done(async__self->t)) {
+                async__self->async__t1 = async__self->t;
+            } else {
 #line 15 "tasks.async.c"
-            if (async__await(&async__self->async__hdr, async__new_async__task_await(ASYNC__AWAIT, &async__self->async__t1, async__self->t))) return ASYNC__SUSPENDED;
+                async__self->async__hdr.state = 2;
+#line 15 "tasks.async.c"
+                if (async__await(&async__self->async__hdr, async__new_async__task_await(ASYNC__AWAIT, &async__self->async__t1, async__self->t))) return ASYNC__SUSPENDED;
+#line 15 "tasks.async.c"
+            }
 #line 15 "tasks.async.c"
 async__resume_2:;
 #line 15 "tasks.async.c"
@@ -125,14 +131,14 @@ async__resume_3:;
 #line 22 "tasks.async.c"
     { if (async__self->async__ret) *async__self->async__ret = 0; goto async__exit; }
 }
-#line 129 "tasks.c"
+#line 135 "tasks.c"
 async__exit:
     if (async__self->async__deferred & (1u << 0)) {
         async__self->async__deferred &= ~(1u << 0);
 #line 10 "tasks.async.c"
         printf("collect done\n");
     }
-#line 136 "tasks.c"
+#line 142 "tasks.c"
     return ASYNC__DONE;
 }
 #line 23 "tasks.async.c"
