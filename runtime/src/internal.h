@@ -99,9 +99,11 @@ enum {
     T_PADDED   = 1u << 13,  /* 8 bytes in front of the header (ASYNC__PAD_MARK) */
 };
 
-/* Word 0 of a task block whose task starts 8 bytes in (T_PADDED): no
- * T_LIVE bit, so the pool walker knows to look at the task behind it. */
+/* Word 0 of a task block whose task starts ASYNC__TASK_PAD bytes in
+ * (T_PADDED): no T_LIVE bit, so the pool walker knows to look at the task
+ * behind it. */
 #define ASYNC__PAD_MARK 2u
+#define ASYNC__TASK_PAD 8
 
 struct async__waiter;
 
@@ -128,17 +130,17 @@ struct async_task {
  * block.  (0 - 1 wraps: one compare.) */
 static inline size_t async__task_pad(const async__fninfo *fn)
 {
-    return fn->frame_align - 1u > 7u ? 8 : 0;
+    return fn->frame_align - 1u > 7u ? ASYNC__TASK_PAD : 0;
 }
 
 /* Where t's block starts, and its size, for the task pool. */
 static inline void *async__task_block(async_task *t)
 {
-    return (char *)t - ((t->flags & T_PADDED) ? 8 : 0);
+    return (char *)t - ((t->flags & T_PADDED) ? ASYNC__TASK_PAD : 0);
 }
 static inline size_t async__task_block_size(async_task *t)
 {
-    return ((t->flags & T_PADDED) ? 8 : 0) + sizeof(async_task) + ASYNC__ROOT(t)->size;
+    return ((t->flags & T_PADDED) ? ASYNC__TASK_PAD : 0) + sizeof(async_task) + ASYNC__ROOT(t)->size;
 }
 
 /* The task's innermost frame.  A root frame has no caller, so its `caller`

@@ -22,8 +22,9 @@
  * The task pool keeps word 0 of every free block at 0 (a live task has
  * T_LIVE there, or ASYNC__PAD_MARK when the task starts 8 bytes in), which
  * lets the loop find every task it owns by walking the slabs, at shutdown
- * and in async_print_tasks, without a list through all tasks.  Under AddressSanitizer, free blocks are poisoned (all of a frame
- * block, all but word 0 of a task block).
+ * and in async_print_tasks, without a list through all tasks.  Under
+ * AddressSanitizer, free blocks are poisoned (all of a frame block, all but
+ * word 0 of a task block).
  */
 #include "internal.h"
 
@@ -128,7 +129,7 @@ void async__pool_walk(async__pool *p, void (*fn)(async_task *t, void *arg), void
                 if (w0 & T_LIVE)
                     fn((async_task *)(void *)b, arg);
                 else if (w0 == ASYNC__PAD_MARK)
-                    fn((async_task *)(void *)(b + 8), arg);
+                    fn((async_task *)(void *)(b + ASYNC__TASK_PAD), arg);
             }
         }
     }

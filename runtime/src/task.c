@@ -30,8 +30,25 @@ void async__die(const char *func, const char *reason)
 /* ------------------------------------------------------------------------
  * Frames and task blocks.
  * ---------------------------------------------------------------------- */
+/* The bytes of a new task's root frame that its block holds: the head of
+ * a split frame (async__fninfo.head_size), else the whole frame. */
+static inline size_t task_root_size(const async__fninfo *fn, size_t size)
+{
+    return fn->head_size != 0 ? fn->head_size : size;
+}
+
+/* A pool block `b` whose task header starts `pad` bytes in
+ * (async__task_pad): marks it for the slab walk; the task's first flags. */
+static inline uint32_t task_block_mark(char *b, size_t pad)
+{
+    if (!pad)
+        return T_LIVE;
+    *(uint32_t *)(void *)b = ASYNC__PAD_MARK;
+    return T_LIVE | T_PADDED;
+}
+
 /* A task block for a root frame of `size` bytes (the head only, for a
- * split frame); `pad`: 8 bytes in front of the header (async__task_pad). */
+ * split frame); `pad`: bytes in front of the header (async__task_pad). */
 static async_task *task_block_new(async__loop *loop, size_t size, size_t pad, unsigned mode)
 {
     size_t total = sizeof(async_task) + size;
@@ -44,10 +61,7 @@ static async_task *task_block_new(async__loop *loop, size_t size, size_t pad, un
         if (!b)
             return NULL;
         t = (async_task *)(void *)(b + pad);
-        if (pad) {
-            *(uint32_t *)(void *)b = ASYNC__PAD_MARK;
-            flags |= T_PADDED;
-        }
+        flags = task_block_mark(b, pad);
     } else {
         /* After the 24-byte link, the root frame is 16-aligned: no pad. */
         if (mode == ASYNC__TASK && !loop)
@@ -117,8 +131,8 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
         f->caller = NULL;
     } else {
         size_t pad = async__task_pad(fn);
-        if (mode == ASYNC__TASK && fn->head_size != 0)
-            size = fn->head_size;   /* the rest when the task starts: task_start */
+        if (mode == ASYNC__TASK)
+            size = task_root_size(fn, size);  /* the rest when it starts: task_start */
         async_task *t = task_block_new(loop, size, pad, mode);
         if (!t)
             return NULL;
@@ -156,7 +170,7 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
         }
     } else if (mode == ASYNC__TASK) {
         size_t pad = async__task_pad(fn);
-        size_t head = fn->head_size != 0 ? fn->head_size : size;
+        size_t head = task_root_size(fn, size);
         size_t total = pad + sizeof(async_task) + head;
         if (total > ASYNC__POOL_MAX || loop->tasks.counting)
             return frame_new_slow(size, fn, mode);
@@ -176,11 +190,7 @@ async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mod
         }
         loop->ntasks++;
         async_task *t = (async_task *)(void *)(b + pad);
-        t->flags = T_LIVE;
-        if (pad) {
-            *(uint32_t *)(void *)b = ASYNC__PAD_MARK;
-            t->flags = T_LIVE | T_PADDED;
-        }
+        t->flags = task_block_mark(b, pad);
         t->waiters = NULL;
         size = head;
         async_frame *f = ASYNC__ROOT(t);
