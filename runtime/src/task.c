@@ -416,6 +416,16 @@ static __attribute__((noinline)) int await_sleep(async__loop *loop, async_task *
     return ASYNC__SUSPENDED;
 }
 
+/* A child run by await_frame has returned: it is freed and its caller is
+ * the innermost frame again. */
+static inline int await_frame_done(async_frame *child)
+{
+    async__loop *loop = async__cur;
+    ASYNC__INNER(loop->current) = child->caller;
+    async__frame_free(loop, child);
+    return ASYNC__DONE;
+}
+
 /* async__await of a frame: runs the child until it suspends or ends.  Out
  * of line (entered by a jump) so that only this path saves registers. */
 static __attribute__((noinline)) int await_frame(async__loop *loop, async_frame *self,
@@ -431,9 +441,10 @@ static __attribute__((noinline)) int await_frame(async__loop *loop, async_frame 
     ASYNC__INNER(t) = child;
     if (child->fn->resume(child) != ASYNC__DONE)
         return ASYNC__SUSPENDED;
-    ASYNC__INNER(t) = self;
-    async__frame_free(loop, child);
-    return ASYNC__DONE;
+    /* Only `child` is kept across the call: the loop, its task and `self`
+     * are read again, which costs less than saving three more registers
+     * on every await (await depth). */
+    return await_frame_done(child);
 }
 
 int async__await(async_frame *self, async_frame *child)
