@@ -330,13 +330,17 @@ static __attribute__((noinline)) async_frame *task_start(async__loop *loop, asyn
 }
 
 /* Resumes t once.  loop->current is t afterwards; async__run_batch clears
- * it once the batch is done (nothing but the runtime runs in between). */
-static inline void task_run(async__loop *loop, async_task *t)
+ * it once the batch is done (nothing but the runtime runs in between).
+ * `traced`: a constant, so that an untraced batch tests async__trace_on
+ * once, not three times a task (the hooks themselves check that the trace
+ * is still open). */
+static inline __attribute__((always_inline)) void task_run(async__loop *loop, async_task *t,
+                                                           const bool traced)
 {
     uint32_t done = 0;   /* T_DONE | status, when it finished */
     t->flags &= ~(uint32_t)T_READY;
     loop->current = t;
-    if (async__unlikely(async__trace_on))
+    if (traced)
         async__trace_run_begin(t);
 
     if (async__unlikely(t->flags & (T_CANCEL | T_NOMEM))) {
@@ -377,24 +381,24 @@ static inline void task_run(async__loop *loop, async_task *t)
         }
     }
 
-    if (async__unlikely(async__trace_on))
+    if (traced)
         async__trace_run_end(t, done ? NULL : async__task_waits_on(t));
     if (done) {
-        if (async__unlikely(async__trace_on))
+        if (traced)
             async__trace_task_end(t);
         if (finish(loop, t, done & (T_UNWOUND | T_FAILED)))
             async__task_free(loop, t);
     }
 }
 
-void async__run_batch(async__loop *loop)
+static inline __attribute__((always_inline)) void run_batch(async__loop *loop, const bool traced)
 {
     for (;;) {
         async_task *t = loop->head;
         loop->head = loop->tail = NULL;
         while (t) {
             async_task *next = t->u.next;
-            task_run(loop, t);
+            task_run(loop, t, traced);
             t = next;
         }
         loop->iterations++;
@@ -406,6 +410,19 @@ void async__run_batch(async__loop *loop)
             break;
     }
     loop->current = NULL;
+}
+
+static __attribute__((noinline)) void run_batch_traced(async__loop *loop)
+{
+    run_batch(loop, true);
+}
+
+void async__run_batch(async__loop *loop)
+{
+    if (async__unlikely(async__trace_on))
+        run_batch_traced(loop);
+    else
+        run_batch(loop, false);
 }
 
 /* async__await's sleep: arms t's timer (a call, so out of the fast paths). */
