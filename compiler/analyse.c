@@ -292,8 +292,10 @@ char *entry_proto(Ctx *c, CXCursor fn, bool with_names, bool is_static)
     Buf b = {0};
     char *name = cx_str(clang_getCursorSpelling(fn));
     CXType rt = clang_getCursorResultType(fn);
+    /* inline: lets the compiler put a static entry point, with the inline
+     * frame allocation of async.h, into the await that calls it. */
     if (is_static)
-        buf_puts(&b, "static ");
+        buf_puts(&b, "static inline ");
     buf_printf(&b, "async_frame *async__new_%s(unsigned%s", name, with_names ? " async__mode" : "");
     if (rt.kind != CXType_Void) {
         buf_puts(&b, ", ");

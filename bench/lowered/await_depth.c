@@ -23,7 +23,7 @@ static const async__fninfo chain_info = {chain_resume, "chain", __FILE__, chain_
     sizeof(struct chain_frame), offsetof(struct chain_frame, d) + sizeof(int),
     _Alignof(struct chain_frame)};
 
-static async_frame *async__new_chain(unsigned mode, long long *ret, int d)
+static inline async_frame *async__new_chain(unsigned mode, long long *ret, int d)
 {
     struct chain_frame *f = (struct chain_frame *)async__frame_new(sizeof *f, &chain_info, mode);
     if (f == NULL)
@@ -71,7 +71,7 @@ static const async__fninfo top_info = {top_resume, "top", __FILE__, top_lines, 2
     sizeof(struct top_frame), offsetof(struct top_frame, n) + sizeof(long long),
     _Alignof(struct top_frame)};
 
-static async_frame *async__new_top(unsigned mode, long long *ret, long long n)
+static inline async_frame *async__new_top(unsigned mode, long long *ret, long long n)
 {
     struct top_frame *f = (struct top_frame *)async__frame_new(sizeof *f, &top_info, mode);
     if (f == NULL)

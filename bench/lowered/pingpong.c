@@ -22,7 +22,7 @@ static const async__fninfo player_info = {player_resume, "player", __FILE__, pla
     sizeof(struct player_frame), 0,
     _Alignof(struct player_frame)};
 
-static async_frame *async__new_player(unsigned mode, long long n)
+static inline async_frame *async__new_player(unsigned mode, long long n)
 {
     struct player_frame *f =
         (struct player_frame *)async__frame_new(sizeof *f, &player_info, mode);
@@ -66,7 +66,7 @@ static const async__fninfo game_info = {game_resume, "game", __FILE__, game_line
     sizeof(struct game_frame), offsetof(struct game_frame, n) + sizeof(long long),
     _Alignof(struct game_frame)};
 
-static async_frame *async__new_game(unsigned mode, long long *ret, long long n)
+static inline async_frame *async__new_game(unsigned mode, long long *ret, long long n)
 {
     struct game_frame *f = (struct game_frame *)async__frame_new(sizeof *f, &game_info, mode);
     if (f == NULL)

@@ -26,7 +26,7 @@ static const async__fninfo skynet_info = {
     skynet_resume, "skynet", __FILE__, skynet_lines, 2, sizeof(struct skynet_frame),
     offsetof(struct skynet_frame, size) + sizeof(long long), _Alignof(struct skynet_frame)};
 
-static async_frame *async__new_skynet(unsigned mode, long long *ret, long long num,
+static inline async_frame *async__new_skynet(unsigned mode, long long *ret, long long num,
                                       long long size)
 {
     struct skynet_frame *f =

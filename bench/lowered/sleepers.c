@@ -22,7 +22,7 @@ static const async__fninfo sleeper_info = {sleeper_resume, "sleeper", __FILE__, 
     sizeof(struct sleeper_frame), 0,
     _Alignof(struct sleeper_frame)};
 
-static async_frame *async__new_sleeper(unsigned mode, unsigned ms)
+static inline async_frame *async__new_sleeper(unsigned mode, unsigned ms)
 {
     struct sleeper_frame *f =
         (struct sleeper_frame *)async__frame_new(sizeof *f, &sleeper_info, mode);
@@ -65,7 +65,7 @@ static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, par
     sizeof(struct parent_frame), offsetof(struct parent_frame, longest) + sizeof(unsigned *),
     _Alignof(struct parent_frame)};
 
-static async_frame *async__new_parent(unsigned mode, long long *ret, long long n,
+static inline async_frame *async__new_parent(unsigned mode, long long *ret, long long n,
                                       unsigned *longest)
 {
     struct parent_frame *f =

@@ -21,7 +21,7 @@ static const async__fninfo trivial_info = {trivial_resume, "trivial", __FILE__, 
     sizeof(struct trivial_frame), 0,
     _Alignof(struct trivial_frame)};
 
-static async_frame *async__new_trivial(unsigned mode, long long *ret, long long i)
+static inline async_frame *async__new_trivial(unsigned mode, long long *ret, long long i)
 {
     struct trivial_frame *f =
         (struct trivial_frame *)async__frame_new(sizeof *f, &trivial_info, mode);
@@ -58,7 +58,7 @@ static const async__fninfo parent_info = {parent_resume, "parent", __FILE__, par
     sizeof(struct parent_frame), offsetof(struct parent_frame, n) + sizeof(long long),
     _Alignof(struct parent_frame)};
 
-static async_frame *async__new_parent(unsigned mode, long long *ret, long long n)
+static inline async_frame *async__new_parent(unsigned mode, long long *ret, long long n)
 {
     struct parent_frame *f =
         (struct parent_frame *)async__frame_new(sizeof *f, &parent_info, mode);

@@ -188,6 +188,9 @@ extern const unsigned async__rt_lines[1];
 #define ASYNC__POOL_GRAIN 8
 #define ASYNC__POOL_MAX   1024  /* bigger blocks come from async__alloc */
 #define ASYNC__POOL_NCLASS (ASYNC__POOL_MAX / ASYNC__POOL_GRAIN + 1)
+/* async.h's inline async__frame_new indexes the frame pool's free lists. */
+_Static_assert(ASYNC__POOL_MAX == ASYNC__FRAME_LIST_MAX && ASYNC__POOL_GRAIN == 8,
+               "async__frame_lists: the size classes of async.h and pool.c differ");
 
 struct async__slab;
 typedef struct async__pool_class {

@@ -34,6 +34,7 @@
 #include <time.h>
 
 _Thread_local async__loop *async__cur;
+_Thread_local void **async__frame_lists;
 _Thread_local async__close_stats async__last_close;
 
 uint64_t async__clock_ns(void)
@@ -153,6 +154,11 @@ int async__run(async_frame *root)
     }
     memset(&async__last_close, 0, sizeof async__last_close);
     async__cur = loop;
+#ifndef ASYNC__ASAN
+    /* async__frame_new's inline path, unless every block must be counted. */
+    if (!loop->frames.counting)
+        async__frame_lists = loop->frames.free;
+#endif
     async__trace_open();
     async__update_time(loop);
     mh->next = loop->large.next;
@@ -184,6 +190,7 @@ int async__run(async_frame *root)
     async__pool_destroy(&loop->tasks);
     async__pool_destroy(&loop->frames);
     async__free(loop->heap);
+    async__frame_lists = NULL;
     async__cur = NULL;
     async__free(loop);
     return status;

@@ -116,7 +116,7 @@ static async_frame *frame_block(async__loop *loop, size_t size)
     return f;
 }
 
-/* async__frame_new's slow path: a fresh block, a big frame, a task block. */
+/* async__frame_make's slow path: a fresh block, a big frame, a task block. */
 static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const async__fninfo *fn,
                                                              unsigned mode)
 {
@@ -145,7 +145,7 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
     return f;
 }
 
-async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
+async_frame *async__frame_make(size_t size, const async__fninfo *fn, unsigned mode)
 {
     /* The hot paths, an inline await's frame from a free list and a task
      * block from a free list or the newest slab, need no call and so no

@@ -76,7 +76,7 @@ static const async__fninfo async__info_amain = {
     _Alignof(struct async__frame_amain)
 };
 
-static async_frame *async__new_amain(unsigned async__mode, int *async__ret)
+static inline async_frame *async__new_amain(unsigned async__mode, int *async__ret)
 {
     struct async__frame_amain *async__self = (struct async__frame_amain *)
         async__frame_new(sizeof *async__self, &async__info_amain, async__mode);
