@@ -2,7 +2,7 @@
  * test_task.c - task handles: status, results, release, detach, handles
  * thrown away at creation or freed at shutdown, the current task, await on
  * done and NULL tasks, frames too big for the pools, frames made whole
- * when their task starts.
+ * when their task starts, inline frame allocation.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "co_lib.h"
@@ -400,6 +400,51 @@ static void sizes(void **state)
     assert_int_equal(sizeof(async__large) % 16, 8);
 }
 
+/* async.h's inline frame allocation reads the running loop's frame free
+ * lists, and only while a loop runs whose blocks need neither counting nor
+ * poisoning; the pool's count of live frames sees what it hands out. */
+struct inl { async_frame hdr; int *ret; char body[40]; };
+CO_FN(inl);
+static int inl_resume(async_frame *fr)
+{
+    CO_BEGIN(struct inl, s, fr);
+#ifdef ASYNC__ASAN
+    assert_null(async__frame_lists);
+#else
+    assert_ptr_equal(async__frame_lists, async__cur->frames.free);
+#endif
+    size_t live = async__pool_live(&async__cur->frames);
+    async_frame *a = async__frame_new(sizeof(struct inl), &inl_info, ASYNC__AWAIT);
+    assert_non_null(a);
+    assert_ptr_equal(a->fn, &inl_info);
+    assert_null(a->caller);
+    assert_int_equal(a->state, 0);
+    assert_int_equal(a->size, sizeof(struct inl));
+    assert_int_equal(async__pool_live(&async__cur->frames), live + 1);
+    async__frame_free(async__cur, a);
+    assert_int_equal(async__pool_live(&async__cur->frames), live);
+    /* The free list is LIFO, inline or not: the same block comes back,
+     * its header made new. */
+    async_frame *b = async__frame_new(sizeof(struct inl), &inl_info, ASYNC__AWAIT);
+    assert_ptr_equal(b, a);
+    assert_int_equal(async__pool_live(&async__cur->frames), live + 1);
+    async__frame_free(async__cur, b);
+    CO_EXIT(s);
+    CO_DONE();
+}
+CO_NEW(inl, struct inl, (unsigned mode), s->ret = NULL;)
+
+static void inline_frames(void **state)
+{
+    (void)state;
+    assert_null(async__frame_lists);
+    /* No loop: an inline await has no pool to take from. */
+    assert_null(async__frame_new(sizeof(struct inl), &inl_info, ASYNC__AWAIT));
+    assert_int_equal(async__run(new_inl(ASYNC__MAIN)), 0);
+    assert_null(async__frame_lists);
+    check_clean();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +456,7 @@ int main(void)
         cmocka_unit_test(big_frames),
         cmocka_unit_test(aligned_frames),
         cmocka_unit_test(frames_whole_at_start),
+        cmocka_unit_test(inline_frames),
         cmocka_unit_test(sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
