@@ -385,8 +385,23 @@ async_function async_task *async__task_await(async_task *t);
 async_function int async__gather(size_t n, const async__item *items);
 async_function int async__wait_for(async__item item, double seconds);
 
-/* Entry points of the runtime's awaitables, by the rule above. */
-async_frame *async__new_async_sleep(unsigned mode, double seconds);
+/* Entry points of the runtime's awaitables, by the rule above.
+ * async_sleep's is inline for its commonest use, the yield of
+ * `await(async_sleep(0))`: the running loop's frame that stands for a yield
+ * (async__yield_frame, NULL when no loop runs), without a call. */
+async_frame *async__sleep_new(unsigned mode, double seconds);
+#if defined(__cplusplus)
+extern thread_local async_frame *async__yield_frame;
+#else
+extern _Thread_local async_frame *async__yield_frame;
+#endif
+static inline async_frame *async__new_async_sleep(unsigned mode, double seconds)
+{
+    async_frame *yield = async__yield_frame;
+    if (mode == ASYNC__AWAIT && !(seconds > 0) && yield != NULL)
+        return yield;
+    return async__sleep_new(mode, seconds);
+}
 async_frame *async__new_async__task_await(unsigned mode, async_task **ret, async_task *t);
 async_frame *async__new_async__gather(unsigned mode, int *ret, size_t n, const async__item *items);
 async_frame *async__new_async__wait_for(unsigned mode, int *ret, async__item item, double seconds);

@@ -35,6 +35,7 @@
 
 _Thread_local async__loop *async__cur;
 _Thread_local void **async__frame_lists;
+_Thread_local async_frame *async__yield_frame;
 _Thread_local async__close_stats async__last_close;
 
 uint64_t async__clock_ns(void)
@@ -154,6 +155,7 @@ int async__run(async_frame *root)
     }
     memset(&async__last_close, 0, sizeof async__last_close);
     async__cur = loop;
+    async__yield_frame = &loop->special[ASYNC__SP_YIELD];
 #ifndef ASYNC__ASAN
     /* async__frame_new's inline path, unless every block must be counted. */
     if (!loop->frames.counting)
@@ -191,6 +193,7 @@ int async__run(async_frame *root)
     async__pool_destroy(&loop->frames);
     async__free(loop->heap);
     async__frame_lists = NULL;
+    async__yield_frame = NULL;
     async__cur = NULL;
     async__free(loop);
     return status;

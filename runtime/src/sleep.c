@@ -58,7 +58,7 @@ static __attribute__((noinline)) async_frame *sleep_task_new(unsigned mode, doub
     return &s->hdr;
 }
 
-async_frame *async__new_async_sleep(unsigned mode, double seconds)
+async_frame *async__sleep_new(unsigned mode, double seconds)
 {
     if (async__likely(mode == ASYNC__AWAIT)) {
         async__loop *loop = async__cur;
