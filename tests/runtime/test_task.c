@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "co_lib.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static size_t ntasks(void)
@@ -402,7 +403,8 @@ static void sizes(void **state)
 
 /* async.h's inline frame allocation reads the running loop's frame free
  * lists, and only while a loop runs whose blocks need neither counting nor
- * poisoning; the pool's count of live frames sees what it hands out. */
+ * poisoning; the pool's count of live frames sees what it hands out.  Its
+ * inline yield is the loop's yield frame, while a loop runs. */
 struct inl { async_frame hdr; int *ret; char body[40]; };
 CO_FN(inl);
 static int inl_resume(async_frame *fr)
@@ -429,6 +431,12 @@ static int inl_resume(async_frame *fr)
     assert_ptr_equal(b, a);
     assert_int_equal(async__pool_live(&async__cur->frames), live + 1);
     async__frame_free(async__cur, b);
+    /* A yield is the loop's yield frame, inline; a sleep is not. */
+    assert_ptr_equal(async__yield_frame, &async__cur->special[ASYNC__SP_YIELD]);
+    assert_ptr_equal(SLEEP(0), async__yield_frame);
+    assert_ptr_equal(SLEEP(-1), async__yield_frame);
+    assert_ptr_equal(SLEEP(NAN), async__yield_frame);
+    assert_ptr_equal(SLEEP(0.5), &async__cur->special[ASYNC__SP_SLEEP]);
     CO_EXIT(s);
     CO_DONE();
 }
@@ -438,10 +446,13 @@ static void inline_frames(void **state)
 {
     (void)state;
     assert_null(async__frame_lists);
-    /* No loop: an inline await has no pool to take from. */
+    assert_null(async__yield_frame);
+    /* No loop: an inline await has no pool to take from, nor a yield. */
     assert_null(async__frame_new(sizeof(struct inl), &inl_info, ASYNC__AWAIT));
+    assert_null(SLEEP(0));
     assert_int_equal(async__run(new_inl(ASYNC__MAIN)), 0);
     assert_null(async__frame_lists);
+    assert_null(async__yield_frame);
     check_clean();
 }
 
