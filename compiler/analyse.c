@@ -567,12 +567,18 @@ static void cursor_op(Ctx *c, CXCursor bin, char op[4])
  *     t = async_create_task(a[i] = f(i++));
  *  => int async__a1 = (i++); t = async__spawn(async__new_f(ASYNC__TASK, &(a[i]), async__a1));
  *
- * possible where the statement stands in a block and nothing between the
- * statement and the spawn evaluates conditionally.  Returns the names to use
- * for the arguments, or NULL. */
+ * possible where the statement stands in a block.  Where something between
+ * the statement and the spawn evaluates conditionally (`&&`, `||`, `?:`,
+ * `,`), the declarations only name the temporaries, and `assign` gets their
+ * assignments, which the spawn is wrapped in:
+ *
+ *     ok && async_run(r[i] = f(i++));
+ *  => int async__a1; ok && (async__a1 = (i++), async__run(... &(r[i]), async__a1));
+ *
+ * Returns the names to use for the arguments, or NULL. */
 static bool is_statement_parent(CXCursor parent, CXCursor cur);
 
-static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
+static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs, Buf *assign)
 {
     static int counter;
     if (strip_cur(lhs).kind == CXCursor_DeclRefExpr)
@@ -587,16 +593,18 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
     /* The statement: the nearest ancestor that stands in a block, or the
      * body of an if, a loop or a label, which then gets braces. */
     int at = -1;
-    bool braces = false;
+    bool braces = false, conditional = false;
     for (int i = w->depth - 1; i >= 1; i--) { /* stack[depth - 1] is the spawn itself */
         CXCursor a = w->stack[i], up = w->stack[i - 1];
         if (a.kind == CXCursor_ConditionalOperator)
-            return NULL;
+            conditional = true;
         if (a.kind == CXCursor_BinaryOperator) {
             char op[4];
             cursor_op(c, a, op);
-            if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0 || strcmp(op, ",") == 0 || op[0] == 0)
+            if (op[0] == 0)
                 return NULL;
+            if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0 || strcmp(op, ",") == 0)
+                conditional = true;
         }
         if (up.kind == CXCursor_CompoundStmt) {
             if (clang_isExpression(a.kind) || a.kind == CXCursor_DeclStmt || a.kind == CXCursor_ReturnStmt)
@@ -634,6 +642,17 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
         free(ae);
         return NULL;
     }
+    if (conditional) {
+        /* A temporary assigned later cannot be const. */
+        for (int i = 0; i < n; i++) {
+            CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+            if (!simple_arg(a) && clang_isConstQualifiedType(clang_getCursorType(a))) {
+                free(ab);
+                free(ae);
+                return NULL;
+            }
+        }
+    }
     char **temps = xcalloc((size_t)n + 1, sizeof *temps);
     Buf decl = {0};
     for (int i = 0; i < n; i++) {
@@ -642,7 +661,12 @@ static char **hoist_spawn_args(Ctx *c, Walk *w, CXCursor call, CXCursor lhs)
             continue;
         temps[i] = xasprintf("async__a%d", ++counter);
         type_decl(c, &decl, clang_getCursorType(a), temps[i], true);
-        buf_printf(&decl, " = (%.*s); ", (int)(ae[i] - ab[i]), c->src + ab[i]);
+        if (conditional) {
+            buf_puts(&decl, "; ");
+            buf_printf(assign, "%s = (%.*s), ", temps[i], (int)(ae[i] - ab[i]), c->src + ab[i]);
+        } else {
+            buf_printf(&decl, " = (%.*s); ", (int)(ae[i] - ab[i]), c->src + ab[i]);
+        }
     }
     if (braces) {
         Buf open = {0};
@@ -751,11 +775,21 @@ static enum CXChildVisitResult ordinary_visit(CXCursor cur, CXCursor parent, CXC
             }
             if (split_call(c, op, &call, &lhs, &has_lhs, what)) {
                 bool stmt = k == FK_SPAWN_MARKER && is_statement_parent(parent, cur);
-                char **temps = has_lhs ? hoist_spawn_args(c, w, call, lhs) : NULL;
-                add_edit(c, cur_begin(c, cur), cur_end(c, cur),
-                         lower_ordinary_spawn_with(c, call, lhs, has_lhs,
-                                                   k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK",
-                                                   stmt, temps));
+                Buf assign = {0};
+                char **temps = has_lhs ? hoist_spawn_args(c, w, call, lhs, &assign) : NULL;
+                char *spawn = lower_ordinary_spawn_with(c, call, lhs, has_lhs,
+                                                        k == FK_RUN_MARKER ? "ASYNC__MAIN" : "ASYNC__TASK",
+                                                        stmt, temps);
+                if (assign.s) {
+                    /* The arguments' temporaries assigned first, in the same
+                     * branch as the spawn (hoist_spawn_args). */
+                    Buf wrapped = {0};
+                    buf_printf(&wrapped, "(%s%s)", assign.s, spawn);
+                    free(spawn);
+                    free(assign.s);
+                    spawn = buf_take(&wrapped);
+                }
+                add_edit(c, cur_begin(c, cur), cur_end(c, cur), spawn);
                 free(temps);
                 /* The arguments may use async functions wrongly too. */
                 int n = clang_Cursor_getNumArguments(call);

@@ -1888,8 +1888,14 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     /* The scaffolding (frame, facts, entry point, dispatch) is the output's
      * own code: a #line naming the output file keeps gdb and compiler
      * messages from placing it on input lines that follow. */
-    if (!c->no_line)
+    if (!c->no_line) {
+        /* A directive needs a line of its own: after code that shares the
+         * function's first line (`static int n; async int f(...)`), a
+         * newline first. */
+        if (f->begin > 0 && c->src[f->begin - 1] != '\n')
+            buf_puts(&g, "\n");
         buf_puts(&g, OUTPUT_LINE_MARK "\n");
+    }
     /* C11 7.1.4p2 lets a program declare a library function itself; an
      * #include <string.h> at the top would come before the user's feature
      * macros (_POSIX_C_SOURCE...). */
@@ -2026,9 +2032,24 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     }
     buf_puts(&g, "    return ASYNC__DONE;\n}");
     if (!c->no_line) {
+        /* The input goes on after the `}`, on the line of the `}`: the
+         * directive names that line, and what follows the `}` on it keeps
+         * its column (blanks in place of what came before, tabs kept). */
+        unsigned end = f->end ? f->end : 1, last = line_of(c, end - 1);
         buf_puts(&g, "\n");
-        emit_line_directive(c, &g, line_of(c, f->end ? f->end - 1 : 0));
-        g.s[--g.len] = '\0'; /* the input's own newline follows */
+        if (end < c->len && c->src[end] != '\n' && c->src[end] != '\r') {
+            emit_line_directive(c, &g, last);
+            unsigned bol = end;
+            while (bol > 0 && c->src[bol - 1] != '\n')
+                bol--;
+            for (unsigned i = bol; i < end; i++)
+                buf_add(&g, c->src[i] == '\t' ? "\t" : " ", 1);
+        } else {
+            /* Nothing follows on that line: the input's own newline ends
+             * the directive, which names the line after. */
+            emit_line_directive(c, &g, last + 1);
+            g.s[--g.len] = '\0';
+        }
     }
     type_renamed = NULL;
     current = NULL;

@@ -68,7 +68,7 @@ expect_rc(0 ${SRC}/hashline.async.c -o ${WORK}/hashline.c -- -I${RUNTIME_INC})
 file(READ ${WORK}/hashline.c gen)
 if(NOT gen MATCHES "\n#line 501 \"gen\\.y\"\n{\n" OR
    NOT gen MATCHES "\n#line 503 \"gen\\.y\"\n    { if \\(async__self->async__ret\\)" OR
-   NOT gen MATCHES "\n#line 504 \"gen\\.y\"\n")
+   NOT gen MATCHES "\n#line 505 \"gen\\.y\"\n")  # the line after the function's `}`
   message(FATAL_ERROR "#line of the output do not follow the input's own:\n${gen}")
 endif()
 # The fallback include directory finds async.h without -I.

@@ -120,4 +120,4 @@ async__exit:
 #line 121 "control.c"
     return ASYNC__DONE;
 }
-#line 22 "control.async.c"
+#line 23 "control.async.c"

@@ -56,7 +56,7 @@ async__resume_1:;
 #line 57 "fetch.c"
     return ASYNC__DONE;
 }
-#line 10 "fetch.async.c"
+#line 11 "fetch.async.c"
 
 #line 62 "fetch.c"
 struct async__frame_amain {
@@ -119,7 +119,7 @@ async__resume_2:;
 #line 120 "fetch.c"
     return ASYNC__DONE;
 }
-#line 17 "fetch.async.c"
+#line 18 "fetch.async.c"
 
 int main(void)
 {

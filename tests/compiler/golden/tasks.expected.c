@@ -141,4 +141,4 @@ async__exit:
 #line 142 "tasks.c"
     return ASYNC__DONE;
 }
-#line 23 "tasks.async.c"
+#line 24 "tasks.async.c"

@@ -39,5 +39,18 @@ int main(void)
 here:
     async_run(r[k] = square(k++));          /* r[6] = square(5) */
     printf("%d %d %d %d %d %d %d %d k=%d\n", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], k);
+
+    /* Under &&, ||, ?: and the comma: the arguments are still evaluated
+     * first, and only where the spawn is. */
+    int m = 0, q[8] = {0}, ok = 1, no = 0;
+    (void)(ok && async_run(q[m] = square(m++)));    /* q[1] = square(0) */
+    (void)(no && async_run(q[m] = square(m++)));    /* not run */
+    (void)(no || async_run(q[m] = square(m++)));    /* q[2] = square(1) */
+    int st2 = ok ? async_run(q[m] = square(m++ + 1)) : -1;  /* q[3] = square(3) */
+    (void)(m++, async_run(q[m] = square(m++)));     /* m 3 to 4: q[5] = square(4) */
+    async_task *none = NULL;
+    (void)(ok && (none = async_create_task(q[m] = square(m++))));  /* outside a loop: NULL */
+    printf("%d %d %d %d %d %d %d %d m=%d st2=%d none=%d\n", q[0], q[1], q[2], q[3], q[4], q[5],
+           q[6], q[7], m, st2, none == NULL);
     return 0;
 }
