@@ -288,5 +288,8 @@ Piece *emit_output(Ctx *c, int *npieces);
 #define OUTPUT_LINE_MARK "\001#line-of-output\001"
 /* Appends `#line N "input"\n`. */
 void emit_line_directive(Ctx *c, Buf *b, unsigned line);
+/* The line (and, if `file`, a malloc'd file name) that the input's own
+ * #line directives give physical `line`; itself and the input without. */
+unsigned user_line(Ctx *c, unsigned line, char **file);
 
 #endif

@@ -42,20 +42,47 @@ static bool has_line_directives(Ctx *c)
     return false;
 }
 
+/* Whether the input's own line directives decide its lines: cached per
+ * input (a large file asks thousands of times). */
+static bool uses_presumed(Ctx *c)
+{
+    static const char *for_input;
+    static bool presumed;
+    if (for_input != c->input) {
+        for_input = c->input;
+        presumed = c->tu && has_line_directives(c);
+    }
+    return presumed;
+}
+
+unsigned user_line(Ctx *c, unsigned line, char **file)
+{
+    if (!uses_presumed(c)) {
+        if (file)
+            *file = xstrdup(c->input);
+        return line;
+    }
+    CXString name;
+    unsigned pline;
+    clang_getPresumedLocation(clang_getLocation(c->tu, c->file, line, 1), &name, &pline, NULL);
+    if (file)
+        *file = xstrdup(clang_getCString(name));
+    clang_disposeString(name);
+    return pline;
+}
+
 void emit_line_directive(Ctx *c, Buf *b, unsigned line)
 {
     /* The input's name, quoted once: a large file has thousands of these. */
     static const char *quoted_for;
     static Buf quoted;
-    static bool presumed;
     if (quoted_for != c->input) {
         quoted.len = 0;
         buf_add(&quoted, "", 0);
         quote(&quoted, c->input);
         quoted_for = c->input;
-        presumed = c->tu && has_line_directives(c);
     }
-    if (presumed) {
+    if (uses_presumed(c)) {
         /* Where the input's own directives put this line. */
         CXString name;
         unsigned pline;

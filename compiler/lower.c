@@ -1007,7 +1007,7 @@ static char *lower_await(L *l, Node *e, const char *ret_target, bool unused)
     }
 
     char *cm = await_comment(l, e);
-    unsigned ln = l->lines[state];
+    unsigned ln = user_line(c, l->lines[state], NULL);
     o_gen(l, "%s/* %s, line %u */\n", l->ind, cm, ln);
     if (done_test) {
         if (done_value)
@@ -1966,16 +1966,21 @@ char *lower_fn(Ctx *c, AsyncFn *f)
     /* The static facts. */
     buf_printf(&g, "static int async__resume_%s(async_frame *async__frame);\n", nm);
     buf_printf(&g, "static const unsigned async__lines_%s[] = {", nm);
+    /* Lines and file as the user knows them: the input's own #line
+     * directives, if any, decide them. */
+    char *file;
     for (int i = 0; i <= l->nstate; i++)
-        buf_printf(&g, "%s%u", i ? ", " : "", l->lines[i]);
+        buf_printf(&g, "%s%u", i ? ", " : "", user_line(c, l->lines[i], NULL));
     buf_puts(&g, "};\n");
     buf_printf(&g, "static const async__fninfo async__info_%s = {\n"
                    "    async__resume_%s, \"%s\",\n    \"", nm, nm, nm);
-    for (const char *p = c->input; *p; p++) {
+    user_line(c, l->lines[0], &file);
+    for (const char *p = file; *p; p++) {
         if (*p == '"' || *p == '\\')
             buf_add(&g, "\\", 1);
         buf_add(&g, p, 1);
     }
+    free(file);
     buf_printf(&g, "\",\n    async__lines_%s, %d,\n    sizeof(struct async__frame_%s), ", nm,
                l->nstate + 1, nm);
     if (split)

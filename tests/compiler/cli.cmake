@@ -71,6 +71,13 @@ if(NOT gen MATCHES "\n#line 501 \"gen\\.y\"\n{\n" OR
    NOT gen MATCHES "\n#line 505 \"gen\\.y\"\n")  # the line after the function's `}`
   message(FATAL_ERROR "#line of the output do not follow the input's own:\n${gen}")
 endif()
+# So do the lines and file that the runtime prints in a task's stack, and
+# the await comments.
+if(NOT gen MATCHES "async__lines_from_grammar\\[\\] = {500, 502};" OR
+   NOT gen MATCHES "\"from_grammar\",\n    \"gen\\.y\"," OR
+   NOT gen MATCHES "/\\* await\\(async_sleep\\(0\\)\\), line 502 \\*/")
+  message(FATAL_ERROR "the lines table, file or comments do not follow the input's #line:\n${gen}")
+endif()
 # The fallback include directory finds async.h without -I.
 expect_rc(0 ${SRC}/ok.async.c -o ${WORK}/ok2.c)
 # --no-line
