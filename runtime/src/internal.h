@@ -369,6 +369,19 @@ void async__waiter_add(async_task *t, async__waiter *w, async_frame *owner);
 void async__waiter_remove(async_task *t, async__waiter *w);
 /* What `t` waits on, for traces and print_tasks; NULL when it does not. */
 const char *async__task_waits_on(const async_task *t);
+/* The source line of f's await point (its function's line before the
+ * first), 0 when not known. */
+static inline unsigned async__frame_line(const async_frame *f)
+{
+    const async__fninfo *fn = f->fn;
+    if (!fn->lines || fn->nlines == 0)
+        return 0;
+    return f->state < fn->nlines ? fn->lines[f->state] : fn->lines[0];
+}
+/* The innermost frame of a waiting task's chain that is the user's (not
+ * the runtime's awaitable it waits in): where in the source it waits.
+ * NULL when there is none. */
+const async_frame *async__task_wait_site(const async_task *t);
 
 /* ------------------------------------------------------------------------
  * timer.c: the heap.  Entries are tasks.  When a timer fires, an inline

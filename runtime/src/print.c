@@ -62,14 +62,6 @@ static const char *frame_name(const async_frame *f)
     return f->fn->name ? f->fn->name : "?";
 }
 
-static unsigned frame_line(const async_frame *f)
-{
-    const async__fninfo *fn = f->fn;
-    if (!fn->lines || fn->nlines == 0)
-        return 0;
-    return f->state < fn->nlines ? fn->lines[f->state] : fn->lines[0];
-}
-
 static void print_task(FILE *out, async__loop *loop, async_task *t)
 {
     async_frame *root = ASYNC__ROOT(t);
@@ -100,7 +92,7 @@ static void print_task(FILE *out, async__loop *loop, async_task *t)
                 fprintf(out, "    %s\n", frame_name(f));
             else
                 fprintf(out, "    at %s (%s:%u)\n", frame_name(f),
-                        f->fn->file ? f->fn->file : "?", frame_line(f));
+                        f->fn->file ? f->fn->file : "?", async__frame_line(f));
             if (f == root || !f->caller)
                 break;      /* the root, or the top frame of a task that
                              * started out of its head (task.c) */

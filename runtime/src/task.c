@@ -381,8 +381,11 @@ static inline __attribute__((always_inline)) void task_run(async__loop *loop, as
         }
     }
 
-    if (traced)
-        async__trace_run_end(t, done ? NULL : async__task_waits_on(t));
+    if (traced) {
+        const async_frame *site = done ? NULL : async__task_wait_site(t);
+        async__trace_run_end(t, done ? NULL : async__task_waits_on(t),
+                             site ? site->fn->file : NULL, site ? async__frame_line(site) : 0);
+    }
     if (done) {
         if (traced)
             async__trace_task_end(t);
@@ -573,6 +576,20 @@ async_task *async_current_task(void)
 {
     async__loop *loop = async__cur;
     return loop ? loop->current : NULL;
+}
+
+const async_frame *async__task_wait_site(const async_task *t)
+{
+    if (!(t->flags & T_STARTED) || (t->flags & T_DONE))
+        return NULL;
+    const async_frame *root = ASYNC__ROOT(t);
+    for (const async_frame *f = ASYNC__INNER(t); f; f = f->caller) {
+        if (!ASYNC__IS_RT(f))
+            return f;
+        if (f == root)
+            break;
+    }
+    return NULL;
 }
 
 const char *async__task_waits_on(const async_task *t)

@@ -49,6 +49,8 @@ struct track {
     const void *task;       /* the key; NULL marks an empty slot */
     const char *name;
     const char *wait;       /* what it waits on, while SCHEDULED or WAITING */
+    const char *wait_file;  /* and where, while WAITING (NULL: not known) */
+    unsigned wait_line;
     double since;           /* microseconds: when the current span began */
     unsigned id;            /* tid in the trace */
     int state;
@@ -88,14 +90,13 @@ static double now_us(void)
            (double)(ts.tv_nsec - tr.origin.tv_nsec) / 1e3;
 }
 
-/* Writes s as a JSON string: quotes, backslashes and control characters
- * escaped, and every byte that is not part of valid UTF-8 replaced by
- * U+FFFD, so that the file is JSON whatever a name holds. */
-static void put_string(const char *s)
+/* Writes s inside a JSON string: quotes, backslashes and control
+ * characters escaped, and every byte that is not part of valid UTF-8
+ * replaced by U+FFFD, so that the file is JSON whatever a name holds. */
+static void put_string_body(const char *s)
 {
     FILE *f = tr.f;
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    putc('"', f);
     while (*p) {
         unsigned c = *p;
         if (c == '"' || c == '\\') {
@@ -129,7 +130,23 @@ static void put_string(const char *s)
             }
         }
     }
-    putc('"', f);
+}
+
+/* s as a JSON string. */
+static void put_string(const char *s)
+{
+    putc('"', tr.f);
+    put_string_body(s);
+    putc('"', tr.f);
+}
+
+/* a and b, one after the other, as one JSON string. */
+static void put_string_pair(const char *a, const char *b)
+{
+    putc('"', tr.f);
+    put_string_body(a);
+    put_string_body(b);
+    putc('"', tr.f);
 }
 
 /* Every event but the very first of the file is preceded by a comma. */
@@ -159,7 +176,16 @@ static void put_span(const struct track *t, const char *cat, const char *name, d
     fprintf(tr.f, "{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"cat\":\"%s\",\"name\":",
             tr.run, t->id, cat);
     put_string(name);
-    fprintf(tr.f, ",\"ts\":%.3f,\"dur\":%.3f}", t->since, dur);
+    fprintf(tr.f, ",\"ts\":%.3f,\"dur\":%.3f", t->since, dur);
+    if (t->state == WAITING && t->wait_file) {
+        /* Where it waits: the await in the source, as "file:line". */
+        char at[32];
+        snprintf(at, sizeof at, ":%u", t->wait_line);
+        fputs(",\"args\":{\"at\":", tr.f);
+        put_string_pair(t->wait_file, at);
+        fputc('}', tr.f);
+    }
+    fputc('}', tr.f);
 }
 
 /* ------------------------------------------------------------------------
@@ -438,7 +464,8 @@ void async__trace_run_begin(const void *task)
     t->since = now;
 }
 
-void async__trace_run_end(const void *task, const char *waiting_on)
+void async__trace_run_end(const void *task, const char *waiting_on, const char *file,
+                          unsigned line)
 {
     if (!owner)
         return;
@@ -451,6 +478,8 @@ void async__trace_run_end(const void *task, const char *waiting_on)
     if (waiting_on) {
         t->state = WAITING;
         t->wait = waiting_on;
+        t->wait_file = file;
+        t->wait_line = line;
     } else {
         t->state = FINISHED;
     }

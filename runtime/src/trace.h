@@ -21,7 +21,10 @@ void async__trace_task_new(const void *task, const char *name); /* created; name
 void async__trace_task_end(const void *task);                   /* finished (or freed) */
 void async__trace_run_begin(const void *task);                  /* the loop resumes it */
 /* The resume returned: `waiting_on` names what it now waits for ("sleep",
- * "task", "gather", "wait_for", "io", ...), NULL when it finished. */
-void async__trace_run_end(const void *task, const char *waiting_on);
+ * "task", "gather", "wait_for", "io", ...), NULL when it finished; `file`
+ * and `line` say where in the source it waits (the await of its innermost
+ * async function), file NULL when that is not known. */
+void async__trace_run_end(const void *task, const char *waiting_on, const char *file,
+                          unsigned line);
 
 #endif

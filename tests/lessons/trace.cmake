@@ -3,7 +3,7 @@
 # CMake's own reader), it has one track per task (the main task and the four
 # dishes, each named after its function), the spans tell the lesson's story
 # (the blocking pizza runs for 0.5 s, the awaiting pizza waits 0.5 s on a
-# sleep), and the picture drawn from it has one bar per running span.
+# sleep, at the lesson's line of that await), and the picture drawn from it has one bar per running span.
 #   cmake -DLESSON=exe -DTOOL=trace-svg [-DPYTHON=python3] -DOUT=dir
 #         -DCOUNT_BARS=count_bars.cmake -P trace.cmake
 file(REMOVE_RECURSE "${OUT}")
@@ -74,6 +74,8 @@ foreach(i RANGE ${last})
     if(track_label STREQUAL "make_pizza" AND cat STREQUAL "wait" AND name STREQUAL "sleep"
        AND dur GREATER_EQUAL 490000)
       set(async_wait 1)
+      # It says where it waits: the lesson's line with the await.
+      string(JSON async_wait_at ERROR_VARIABLE jerr GET "${ev}" args at)
     endif()
   endif()
 endforeach()
@@ -96,6 +98,21 @@ if(NOT async_wait)
   message(FATAL_ERROR "no 0.5 s wait on 'sleep' for make_pizza")
 endif()
 message(STATUS "ok: the blocking pizza runs 0.5 s; the awaiting pizza waits 0.5 s")
+if(NOT async_wait_at MATCHES "^(.*sequential_vs_concurrent\\.async\\.c):([0-9]+)$")
+  message(FATAL_ERROR "the pizza's wait does not say where it waits: args.at is '${async_wait_at}'")
+endif()
+set(at_line "${CMAKE_MATCH_2}")
+# The line of the pizza's `await(async_sleep(0.5));` statement in the lesson.
+file(READ "${CMAKE_MATCH_1}" lesson)
+string(FIND "${lesson}" "    await(async_sleep(0.5));" pos)
+string(SUBSTRING "${lesson}" 0 ${pos} before)
+string(REGEX MATCHALL "\n" newlines "${before}")
+list(LENGTH newlines want_line)
+math(EXPR want_line "${want_line} + 1")
+if(pos LESS 0 OR NOT at_line EQUAL want_line)
+  message(FATAL_ERROR "args.at ${async_wait_at} is not the await of the sleep, on line ${want_line}")
+endif()
+message(STATUS "ok: the wait says where: ${async_wait_at}")
 
 set(TRACE "${trace}")
 set(OUT "${OUT}/trace.svg")

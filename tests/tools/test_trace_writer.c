@@ -91,7 +91,7 @@ static void off_without_the_variable(void **state)
     assert_false(async__trace_on);
     async__trace_task_new(&task, "main");
     async__trace_run_begin(&task);
-    async__trace_run_end(&task, NULL);
+    async__trace_run_end(&task, NULL, NULL, 0);
     async__trace_task_end(&task);
     async__trace_close();
     assert_int_equal(access(path, F_OK), -1);
@@ -113,26 +113,39 @@ static void one_track_per_task(void **state)
     async__trace_run_begin(&m);
     async__trace_task_new(&pizza, "make_pizza");
     async__trace_task_new(&burger, "make_burger");
-    async__trace_run_end(&m, "gather");
+    async__trace_run_end(&m, "gather", NULL, 0);
     async__trace_run_begin(&pizza);
-    async__trace_run_end(&pizza, "sleep");
+    async__trace_run_end(&pizza, "sleep", "lesson \"5\".async.c", 12);
     async__trace_run_begin(&burger);
-    async__trace_run_end(&burger, "sleep");
+    async__trace_run_end(&burger, "sleep", NULL, 0);
     nap_ms(30);
     async__trace_run_begin(&burger);
-    async__trace_run_end(&burger, NULL);
+    async__trace_run_end(&burger, NULL, NULL, 0);
     async__trace_task_end(&burger);
     nap_ms(20);
     async__trace_run_begin(&pizza);
     nap_ms(5);                                  /* a visible running span */
-    async__trace_run_end(&pizza, NULL);
+    async__trace_run_end(&pizza, NULL, NULL, 0);
     async__trace_task_end(&pizza);
     async__trace_task_end(&pizza);              /* finished, then freed: once */
     async__trace_run_begin(&m);
-    async__trace_run_end(&m, NULL);
+    async__trace_run_end(&m, NULL, NULL, 0);
     async__trace_task_end(&m);
     async__trace_close();
     assert_false(async__trace_on);
+
+    /* Where the pizza waited, as the hook said, escaped; the burger's wait
+     * says nothing of where. */
+    size_t len;
+    char *text = slurp(path, &len);
+    const char *at = strstr(text, "\"cat\":\"wait\",\"name\":\"sleep\"");
+    assert_non_null(at);
+    const char *args = strstr(text, ",\"args\":{\"at\":\"lesson \\\"5\\\".async.c:12\"}}");
+    assert_non_null(args);
+    /* The only one: no other span says where. */
+    assert_ptr_equal(strstr(text, "\"args\":{\"at\""), args + 1);
+    assert_null(strstr(args + 2, "\"args\":{\"at\""));
+    free(text);
 
     struct trace tr;
     load_back(&tr);
@@ -181,7 +194,7 @@ static void names_are_escaped(void **state)
     async__trace_open();
     async__trace_task_new(&t, "odd \"name\"\\\n\x01\xff\xc3\xa9");
     async__trace_run_begin(&t);
-    async__trace_run_end(&t, "wait \"x\"");
+    async__trace_run_end(&t, "wait \"x\"", NULL, 0);
     async__trace_close();                       /* closes the open wait */
     struct trace tr;
     load_back(&tr);
@@ -207,7 +220,7 @@ static void runs_share_the_file(void **state)
         async__trace_task_new(&t, "main");
         async__trace_run_begin(&t);
         nap_ms(2);
-        async__trace_run_end(&t, NULL);
+        async__trace_run_end(&t, NULL, NULL, 0);
         async__trace_task_end(&t);
         async__trace_close();
     }
@@ -234,19 +247,19 @@ static void many_tasks(void **state)
         async__trace_task_new(&tasks[i], "worker");
     for (int i = 0; i < N; i++) {
         async__trace_run_begin(&tasks[i]);
-        async__trace_run_end(&tasks[i], "sleep");
+        async__trace_run_end(&tasks[i], "sleep", NULL, 0);
     }
     for (int k = 0; k < N; k++) {
         int i = (int)(((long)k * 2654435761L) % N);   /* a permutation of 0..N-1 */
         async__trace_run_begin(&tasks[i]);
-        async__trace_run_end(&tasks[i], NULL);
+        async__trace_run_end(&tasks[i], NULL, NULL, 0);
         async__trace_task_end(&tasks[i]);
     }
     /* The same addresses again, as new tasks. */
     for (int i = 0; i < 100; i++) {
         async__trace_task_new(&tasks[i], "again");
         async__trace_run_begin(&tasks[i]);
-        async__trace_run_end(&tasks[i], NULL);
+        async__trace_run_end(&tasks[i], NULL, NULL, 0);
         async__trace_task_end(&tasks[i]);
     }
     async__trace_close();
@@ -307,7 +320,7 @@ static void bad_path_warns_once(void **state)
         assert_false(async__trace_on);
         async__trace_task_new(&t, "main");
         async__trace_run_begin(&t);
-        async__trace_run_end(&t, NULL);
+        async__trace_run_end(&t, NULL, NULL, 0);
         async__trace_close();
     }
     fflush(stderr);
