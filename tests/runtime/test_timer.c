@@ -206,6 +206,67 @@ static void heap_ties(void **state)
     assert_int_equal(async__test_alloc_live(), 0);
 }
 
+/* The heap against a sort: 5,000 timers with pseudo-random deadlines (many
+ * equal), a third disarmed from wherever they stand and some of those armed
+ * again, then all fired: in order of deadline, ties in arming order, each
+ * once, and the disarmed ones never. */
+static void heap_against_a_sort(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static async__loop loop;
+    static async_task t[N];
+    static uint64_t deadline[N];
+    static uint32_t armed_at[N];   /* arming order of the last arm */
+    static bool live[N];
+    memset(&loop, 0, sizeof loop);
+    memset(t, 0, sizeof t);
+    uint64_t rng = 42;
+    uint32_t order = 0;
+    for (int i = 0; i < N; i++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        deadline[i] = 1000 + (rng >> 33) % 700;    /* about 7 per deadline */
+        assert_int_equal(async__timer_arm(&loop, &t[i], deadline[i], T_SLEEP), 0);
+        armed_at[i] = order++;
+        live[i] = true;
+    }
+    for (int i = 0; i < N; i++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        if ((rng >> 40) % 3 == 0) {
+            async__timer_disarm(&loop, &t[i]);
+            live[i] = false;
+            if ((rng >> 20) % 4 == 0) {             /* armed again, later in order */
+                deadline[i] = 1000 + (rng >> 45) % 700;
+                assert_int_equal(async__timer_arm(&loop, &t[i], deadline[i], T_SLEEP), 0);
+                armed_at[i] = order++;
+                live[i] = true;
+            }
+        }
+    }
+    int nlive = 0;
+    for (int i = 0; i < N; i++)
+        nlive += live[i];
+    assert_int_equal(loop.nheap, nlive);
+    loop.now = 2000;
+    async__timer_run(&loop);
+    assert_int_equal(loop.nheap, 0);
+    int n = 0;
+    uint64_t last_d = 0;
+    uint32_t last_o = 0;
+    for (async_task *p = loop.head; p; p = p->u.next, n++) {
+        int i = (int)(p - t);
+        assert_true(live[i]);
+        live[i] = false;                            /* fired once */
+        assert_true(n == 0 || deadline[i] > last_d ||
+                    (deadline[i] == last_d && armed_at[i] > last_o));
+        last_d = deadline[i];
+        last_o = armed_at[i];
+    }
+    assert_int_equal(n, nlive);
+    async__free(loop.heap);
+    assert_int_equal(async__test_alloc_live(), 0);
+}
+
 /* A sleep that is a task of its own: async_create_task(async_sleep(s)). */
 struct sleeptask { async_frame hdr; int *ret; async_task *t; };
 CO_FN(sleeptask);
@@ -244,6 +305,7 @@ int main(void)
         cmocka_unit_test(cancel_from_the_middle),
         cmocka_unit_test(armed_from_a_fresh_reading),
         cmocka_unit_test(heap_ties),
+        cmocka_unit_test(heap_against_a_sort),
         cmocka_unit_test(sleep_lasts),
         cmocka_unit_test(sleep_as_a_task),
     };
