@@ -314,6 +314,16 @@ struct async_frame {
     uint32_t size;          /* bytes, for the pool */
 };
 
+/* Thread-local storage for the two pointers below, in C++, C11 and the C
+ * before it (GNU's __thread), so that the header stays usable from C99. */
+#if defined(__cplusplus)
+#  define ASYNC__THREAD_LOCAL thread_local
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#  define ASYNC__THREAD_LOCAL _Thread_local
+#else
+#  define ASYNC__THREAD_LOCAL __thread
+#endif
+
 /* Allocates a zeroed-header frame of `size` bytes for `fn`, as `mode` says.
  * NULL when out of memory, or for ASYNC__AWAIT and ASYNC__TASK when no loop
  * runs in this thread.  async__frame_new below is the same with the common
@@ -327,11 +337,7 @@ async_frame *async__frame_make(size_t size, const async__fninfo *fn, unsigned mo
  * them, a runtime built with AddressSanitizer, which poisons free blocks).
  * It lets an inline await take its frame without a call: the allocation is
  * a quarter of what a nested await costs. */
-#if defined(__cplusplus)
-extern thread_local void **async__frame_lists;
-#else
-extern _Thread_local void **async__frame_lists;
-#endif
+extern ASYNC__THREAD_LOCAL void **async__frame_lists;
 #define ASYNC__FRAME_LIST_MAX 1024  /* bytes: bigger frames always call */
 
 static inline async_frame *async__frame_new(size_t size, const async__fninfo *fn, unsigned mode)
@@ -390,11 +396,7 @@ async_function int async__wait_for(async__item item, double seconds);
  * `await(async_sleep(0))`: the running loop's frame that stands for a yield
  * (async__yield_frame, NULL when no loop runs), without a call. */
 async_frame *async__sleep_new(unsigned mode, double seconds);
-#if defined(__cplusplus)
-extern thread_local async_frame *async__yield_frame;
-#else
-extern _Thread_local async_frame *async__yield_frame;
-#endif
+extern ASYNC__THREAD_LOCAL async_frame *async__yield_frame;
 static inline async_frame *async__new_async_sleep(unsigned mode, double seconds)
 {
     async_frame *yield = async__yield_frame;
