@@ -116,7 +116,9 @@ static async_frame *frame_block(async__loop *loop, size_t size)
     return f;
 }
 
-/* async__frame_make's slow path: a fresh block, a big frame, a task block. */
+/* async__frame_make's slow path: an inline await's frame from the frame pool
+ * (or a big one from the allocator), a task block from a fresh slab or the
+ * allocator, the main task's block. */
 static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const async__fninfo *fn,
                                                              unsigned mode)
 {
@@ -147,28 +149,14 @@ static __attribute__((noinline)) async_frame *frame_new_slow(size_t size, const 
 
 async_frame *async__frame_make(size_t size, const async__fninfo *fn, unsigned mode)
 {
-    /* The hot paths, an inline await's frame from a free list and a task
-     * block from a free list or the newest slab, need no call and so no
-     * saved registers.  A pool that counts for a test (counting) always
-     * takes the slow path. */
+    /* An inline await's frame comes from async.h's async__frame_new when
+     * its free list has one; what reaches here for one (an empty list, a
+     * pool that counts for a test or is poisoned under ASan, no loop)
+     * takes the slow path, through async__pool_get.  A task block from a
+     * free list or the newest slab needs no call and so no saved
+     * registers; a counting pool takes the slow path. */
     async__loop *loop = async__cur;
-    if (async__unlikely(loop == NULL))
-        return frame_new_slow(size, fn, mode);
-    if (async__likely(mode == ASYNC__AWAIT)) {
-        if (async__likely(size <= ASYNC__POOL_MAX && !loop->frames.counting)) {
-            void **head = &loop->frames.free[(size + ASYNC__POOL_GRAIN - 1) / ASYNC__POOL_GRAIN];
-            async_frame *f = *head;
-            if (async__likely(f != NULL)) {
-                ASYNC__UNPOISON(f, async__pool_round(size));
-                *head = ((void **)(void *)f)[1];
-                f->fn = fn;
-                f->caller = NULL;
-                f->state = 0;
-                f->size = (uint32_t)size;
-                return f;
-            }
-        }
-    } else if (mode == ASYNC__TASK) {
+    if (async__likely(mode == ASYNC__TASK && loop != NULL)) {
         size_t pad = async__task_pad(fn);
         size_t head = task_root_size(fn, size);
         size_t total = pad + sizeof(async_task) + head;
