@@ -84,13 +84,12 @@ void emit_line_directive(Ctx *c, Buf *b, unsigned line)
     }
     if (uses_presumed(c)) {
         /* Where the input's own directives put this line. */
-        CXString name;
-        unsigned pline;
-        clang_getPresumedLocation(clang_getLocation(c->tu, c->file, line, 1), &name, &pline, NULL);
+        char *file;
+        unsigned pline = user_line(c, line, &file);
         buf_printf(b, "#line %u \"", pline);
-        quote(b, clang_getCString(name));
+        quote(b, file);
         buf_puts(b, "\"\n");
-        clang_disposeString(name);
+        free(file);
         return;
     }
     buf_printf(b, "#line %u \"%s\"\n", line, quoted.s);
